@@ -1,0 +1,44 @@
+# The two commands a newcomer types (see README.md):
+#   make run    install missing Debian packages, build, create a demo database, serve
+#   make check  build and run every test (CTest)
+# and for engineers:
+#   make build  build only          make asan   tests under AddressSanitizer + UBSan
+#   make fuzz   run each fuzzer for FUZZ_SECONDS (default 60)
+
+BUILD     ?= build
+JOBS      ?= $(shell nproc)
+CMAKE_ARGS ?=
+FUZZ_SECONDS ?= 60
+
+.PHONY: all build run check asan fuzz deps clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+$(BUILD)/Makefile: CMakeLists.txt
+	cmake -S . -B $(BUILD) $(CMAKE_ARGS)
+
+build: $(BUILD)/Makefile
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: deps
+	@$(MAKE) --no-print-directory build
+	@scripts/run-demo.sh $(BUILD)/hamyar
+
+check: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+asan:
+	cmake -S . -B build-asan -DHAMYAR_SANITIZE=ON -DHAMYAR_WERROR=ON -DCMAKE_BUILD_TYPE=Debug
+	cmake --build build-asan -j $(JOBS)
+	cd build-asan && ctest --output-on-failure -j $(JOBS)
+
+fuzz:
+	CC=clang cmake -S . -B build-fuzz -DHAMYAR_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug
+	cmake --build build-fuzz -j $(JOBS)
+	@scripts/run-fuzzers.sh build-fuzz $(FUZZ_SECONDS)
+
+clean:
+	rm -rf $(BUILD) build-asan build-fuzz

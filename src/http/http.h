@@ -1,0 +1,195 @@
+/* http.h — the wire: what a route handler sees and how it answers.
+ *
+ * The server (server.c) owns libmicrohttpd. For each request it does the shared work
+ * once, in this order: URL length cap (414), route lookup (404/405), body size cap
+ * (413), content type (415), JSON parse of the body (400), authentication (401),
+ * role check against the route's roles (403), CSRF check for cookie sessions on
+ * unsafe methods (403), rate limit (429), Idempotency-Key replay. Only then does it
+ * call the handler, which does its own job and nothing else.
+ *
+ * Memory: every request has an arena (req->arena) freed when libmicrohttpd reports
+ * the request complete; handlers allocate from it and rarely call free().
+ *
+ * Answering: a handler answers exactly once, through http_reply_json(),
+ * http_reply_error() or one of the helpers built on them, and returns what that call
+ * returned. Errors come from one registry (errors.h).
+ */
+#ifndef HAMYAR_HTTP_HTTP_H
+#define HAMYAR_HTTP_HTTP_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/role.h"
+#include "http/errors.h"
+#include "store/store.h"
+
+struct arena;
+struct app;
+
+/* Who is calling, once authenticated. */
+enum principal_kind { PRINCIPAL_NONE = 0, PRINCIPAL_USER, PRINCIPAL_APIKEY };
+struct principal {
+  enum principal_kind kind;
+  int64_t id;          /* user id or API key id */
+  const char *name;    /* username, or "apikey:NAME"; "anonymous" for NONE */
+  role_set roles;
+  int64_t session_id;  /* the session a user came with; 0 otherwise */
+  bool via_cookie;     /* authenticated by cookie: unsafe methods need X-CSRF-Token */
+  bool latin_digits;   /* the user's display preference */
+};
+
+/* The answer a handler prepares inside a transaction (see http_write). */
+struct http_result {
+  int status;          /* 0: none yet */
+  json_t *body;        /* owned; sent and released by the server */
+  enum err_code error; /* when status >= 400 */
+  const char *field;   /* the offending field, or NULL */
+  const char *message; /* NULL: the registry's message */
+};
+
+struct http_req {
+  struct app *app;
+  struct arena *arena;
+  const char *method;   /* "GET", "POST", ... */
+  const char *path;     /* the URL path, without the query */
+  const char *args[4];  /* the {…} segments of the matched route pattern, URL-decoded */
+  size_t nargs;
+  json_t *body;         /* the parsed JSON object for routes with HTTP_JSON_BODY, else NULL;
+                           released by the server */
+  const char *raw_body; /* the body as received (NUL-terminated), or NULL */
+  size_t raw_len;
+  struct principal who;
+  const char *ip;       /* the peer address as text */
+  char id[33];          /* request id: 32 hex characters, also sent as X-Request-Id */
+  const char *idem_key; /* Idempotency-Key header, on HTTP_IDEMPOTENT routes */
+  const struct http_route *route;
+  struct http_result result;
+  void *conn;           /* the struct MHD_Connection *, for the server's own use */
+};
+
+/* What a handler returns: the value of the reply call it made. */
+typedef int http_status_t;
+typedef http_status_t (*http_handler)(struct http_req *req);
+
+enum http_route_flags {
+  HTTP_PUBLIC = 1u << 0,     /* no authentication; `roles` is ignored */
+  HTTP_JSON_BODY = 1u << 1,  /* requires a JSON object body (415/400 otherwise) */
+  HTTP_IDEMPOTENT = 1u << 2, /* honours Idempotency-Key (creating POSTs) */
+  HTTP_STREAM = 1u << 3,     /* Server-Sent Events; the handler keeps the connection */
+  HTTP_RAW_BODY = 1u << 4,   /* accepts a non-JSON body (form-encoded etc.) into raw_body */
+};
+
+struct http_route {
+  const char *method;  /* "GET", "POST", "PATCH", "PUT", "DELETE" */
+  const char *pattern; /* "/api/v1/users/{id}": literal segments and {name} captures */
+  role_set roles;      /* roles allowed; ROLES_ALL for any authenticated caller */
+  unsigned flags;
+  http_handler handler;
+};
+
+/* The route table, terminated by an entry with method == NULL (routes.c). */
+extern const struct http_route http_routes[];
+
+/* Finds the route for method and path. Sets *route and fills args. Returns 0 when
+ * found, 404 when no pattern matches the path, 405 when one matches but not for this
+ * method (then *allow is set to a comma-separated list of the methods it has, in the
+ * arena). Exposed for tests and the fuzzer. */
+int http_route_find(const char *method, const char *path, struct arena *a,
+                    const struct http_route **route, const char *args[4], size_t *nargs,
+                    const char **allow);
+
+/* ---- answering ------------------------------------------------------------- */
+
+/* Sends `body` (stolen, may be NULL for no body) as JSON with `status`. */
+http_status_t http_reply_json(struct http_req *req, int status, json_t *body);
+/* Sends {"error":{"code","message","field"}} with the registry's status for `code`.
+ * message NULL: the registry's default message. field may be NULL. */
+http_status_t http_reply_error(struct http_req *req, enum err_code code, const char *field,
+                               const char *message);
+/* 204 No Content. */
+http_status_t http_reply_empty(struct http_req *req);
+/* Maps a store result that is not STORE_OK to an error reply (NOT_FOUND → 404
+ * not_found, CONFLICT → 409 conflict, other → 500 internal). */
+http_status_t http_reply_store_rc(struct http_req *req, enum store_rc rc);
+
+/* Sets a response header on the reply to come (copied). */
+void http_add_header(struct http_req *req, const char *name, const char *value);
+
+/* ---- request data ---------------------------------------------------------- */
+
+const char *http_query(struct http_req *req, const char *name);  /* NULL when absent */
+const char *http_header(struct http_req *req, const char *name); /* NULL when absent */
+const char *http_cookie(struct http_req *req, const char *name); /* NULL when absent */
+/* Parses a path argument as a positive int64 id; on failure replies 404 not_found and
+ * returns -1 (the caller just returns req's reply status via http_last_status). */
+int http_arg_id(struct http_req *req, size_t index, int64_t *out);
+/* Integer query parameter with bounds; absent → def. Replies 400 invalid_field and
+ * returns -1 when malformed or out of range. */
+int http_query_int(struct http_req *req, const char *name, int64_t min, int64_t max, int64_t def,
+                   int64_t *out);
+/* The status of the reply already queued (for handlers that return after an
+ * ...OrReply helper answered). */
+http_status_t http_last_status(struct http_req *req);
+
+/* ---- transactions ------------------------------------------------------------ */
+
+/* Runs fn in a store write transaction (group-committed, durable before return) and
+ * then answers with what fn put in req->result through http_set_result() or
+ * http_set_error(). When the route is HTTP_IDEMPOTENT and an Idempotency-Key came with
+ * the request, a successful result is stored with the key in the same transaction, so a
+ * retried request gets the same answer and nothing is written twice.
+ * fn returns STORE_OK to commit; anything else rolls its work back. If fn returned an
+ * error without calling http_set_error(), the store result is mapped as
+ * http_reply_store_rc() does. */
+http_status_t http_write(struct http_req *req, store_tx_fn fn);
+/* The same on a read transaction (nothing is stored). */
+http_status_t http_read(struct http_req *req, store_tx_fn fn);
+/* Inside fn: the answer to send after commit. `body` is stolen. */
+void http_set_result(struct http_req *req, int status, json_t *body);
+void http_set_error(struct http_req *req, enum err_code code, const char *field, const char *message);
+
+/* Inside a write transaction: appends an audit row for this request's caller
+ * (actor, ip, request id filled from req). detail: JSON object or NULL (not stolen). */
+enum store_rc http_audit(struct http_req *req, struct store_tx *tx, const char *action,
+                         const char *subject, json_t *detail);
+/* Inside a write transaction: appends an event. payload is not stolen. */
+enum store_rc http_event(struct http_req *req, struct store_tx *tx, const char *type,
+                         const char *subject, json_t *payload, role_set audience);
+
+/* ---- the running server ------------------------------------------------------ */
+
+struct http_config {
+  const char *host;         /* "127.0.0.1" */
+  uint16_t port;            /* 8110; 0 picks a free port (see http_server_port) */
+  const char *web_dir;      /* the console's static files, or NULL */
+  unsigned threads;         /* worker threads (0: number of cores) */
+  unsigned conn_limit;      /* simultaneous connections */
+  unsigned conn_timeout_s;  /* idle connection timeout */
+  size_t conn_memory;       /* per-connection memory limit for libmicrohttpd */
+  size_t body_max;          /* request body cap in bytes */
+  size_t url_max;           /* URL length cap in bytes */
+  size_t request_arena_max; /* per-request arena limit */
+  unsigned login_rate_per_min; /* log-in attempts per client address per minute */
+  bool cookie_secure;       /* mark the session cookie Secure (behind TLS) */
+};
+
+struct app {
+  struct store *store;
+  const struct http_config *cfg;
+  struct event_hub *hub;        /* events.c */
+  struct rate_limiter *limiter; /* ratelimit.c */
+  struct metrics *metrics;      /* metrics.c */
+};
+
+struct http_server;
+
+/* Starts listening; returns NULL (and logs why) on failure. */
+struct http_server *http_server_start(struct app *app);
+uint16_t http_server_port(const struct http_server *srv);
+/* Stops accepting, waits for in-flight requests, closes event streams. */
+void http_server_stop(struct http_server *srv);
+
+#endif
