@@ -17,20 +17,19 @@ all: build
 deps:
 	@scripts/install-deps.sh
 
-$(BUILD)/Makefile: CMakeLists.txt
-	cmake -S . -B $(BUILD) $(CMAKE_ARGS)
-
-build: $(BUILD)/Makefile
+build:
+	@cmake -S . -B $(BUILD) $(CMAKE_ARGS) >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
 
 run: deps
 	@$(MAKE) --no-print-directory build
 	@scripts/run-demo.sh $(BUILD)/hamyar
 
-check: build
+check: deps
+	@$(MAKE) --no-print-directory build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
-asan:
+asan: deps
 	cmake -S . -B build-asan -DHAMYAR_SANITIZE=ON -DHAMYAR_WERROR=ON -DCMAKE_BUILD_TYPE=Debug
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && ctest --output-on-failure -j $(JOBS)

@@ -49,7 +49,9 @@ enum loc_period_kind {
 /* The period of `kind` that contains the instant `ms`. */
 int loc_period_containing(enum loc_period_kind kind, int64_t ms, struct loc_period *out);
 /* The same period one Jalali year earlier (same month/day boundaries; a 30 Esfand that
- * does not exist last year becomes 29 Esfand). */
+ * does not exist last year becomes 29 Esfand). LOC_DAY, LOC_WEEK and LOC_YEAR_TO_DATE
+ * shift their first and last days, so 29 Esfand 1404 compares with 29 Esfand 1403 alone;
+ * LOC_MONTH and LOC_YEAR shift their boundaries, so Esfand compares with all of Esfand. */
 int loc_period_last_year(enum loc_period_kind kind, const struct loc_period *p,
                          struct loc_period *out);
 /* Parses a Jalali period as people and URLs write it, in Persian or Latin digits:
@@ -65,12 +67,13 @@ int loc_format_date(int64_t ms, bool latin, char *out, size_t outlen);
 int loc_format_datetime(int64_t ms, bool latin, char *out, size_t outlen);
 /* "چهارشنبه ۹ مهر ۱۴۰۴" */
 int loc_format_long_date(int64_t ms, bool latin, char *out, size_t outlen);
-/* Persian month name 1..12 ("فروردین"..."اسفند") and weekday name 0..6 ("شنبه"..."جمعه"). */
+/* Persian month name 1..12 ("فروردین"..."اسفند") and weekday name 0..6 ("شنبه"..."جمعه");
+ * static strings, NULL when out of range. */
 const char *loc_month_name(int month);
 const char *loc_weekday_name(int weekday);
 
 /* Digits. Converts every ASCII digit in `in` to Persian (۰..۹) or back (Persian and
- * Arabic-Indic digits to ASCII). */
+ * Arabic-Indic digits to ASCII); to_persian also turns Arabic-Indic digits Persian. */
 int loc_digits_to_persian(const char *in, char *out, size_t outlen);
 int loc_digits_to_latin(const char *in, char *out, size_t outlen);
 /* An integer with grouping: 1242000 → "۱٬۲۴۲٬۰۰۰" (Persian) or "1,242,000" (latin). */
@@ -85,7 +88,9 @@ int loc_format_toman(int64_t rials, bool latin, char *out, size_t outlen);
  * dropped; ZWNJ (U+200C) kept; Unicode NFC; leading/trailing white space trimmed and
  * runs of white space collapsed to one space (newlines kept as single newlines).
  * Returns the length written, or -1 when `in` is not valid UTF-8 or `out` is too small.
- * Output is never longer than 2 × input + 1 bytes. */
+ * Output is never longer than 3 × input + 1 bytes (NFC expands a few rare code points,
+ * e.g. U+1D160 (4 bytes) becomes 12; text with no code point past U+FFFF stays within
+ * 2 × input + 1). */
 int loc_normalize(const char *in, size_t inlen, char *out, size_t outlen);
 
 /* True when `s` (len bytes) is valid UTF-8 without NUL bytes. */
