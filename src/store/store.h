@@ -39,7 +39,7 @@ struct store_tx;
 
 enum store_rc {
   STORE_OK = 0,
-  STORE_NOT_FOUND = 1, /* no such row */
+  STORE_NOT_FOUND = 1, /* no such row (or a row it refers to, e.g. the user of a session) */
   STORE_CONFLICT = 2,  /* a uniqueness rule would be broken (e.g. username taken) */
   STORE_SOFT = -1,     /* transient (busy, serialization); retried inside the store */
   STORE_HARD = -2,     /* failure; logged */
@@ -99,12 +99,12 @@ struct audit_row {
 };
 
 struct audit_filter {
-  int64_t from_ms, to_ms; /* 0: open */
+  int64_t from_ms, to_ms; /* 0: open; from_ms <= time_ms < to_ms */
   const char *actor;      /* NULL: any */
   const char *action;     /* NULL: any; a trailing '*' matches a prefix ("session.*") */
   const char *subject;    /* NULL: any */
   int64_t before_id;      /* cursor: rows with id < before_id; 0: from the newest */
-  size_t limit;           /* rows wanted, newest first */
+  size_t limit;           /* rows wanted, newest first; 0: 100 */
 };
 
 struct event {
@@ -149,7 +149,9 @@ struct store {
   enum store_rc (*read)(struct store *s, store_tx_fn fn, void *cls);
 
   /* Called on the writer thread after each commit that appended events, with the
-   * highest event id committed. The live event stream wakes its clients from it. */
+   * highest event id committed. The live event stream wakes its clients from it.
+   * It runs before store_write() returns to the writers of that commit, so it must be
+   * quick (signal, do not work). */
   void (*set_commit_hook)(struct store *s, store_commit_hook hook, void *cls);
   void (*stats)(struct store *s, struct store_stats *out);
   int (*schema_version)(struct store *s);
@@ -158,7 +160,7 @@ struct store {
   enum store_rc (*user_insert)(struct store_tx *tx, struct user *u); /* sets u->id; CONFLICT if username taken */
   enum store_rc (*user_by_id)(struct store_tx *tx, int64_t id, struct arena *a, struct user *out);
   enum store_rc (*user_by_name)(struct store_tx *tx, const char *username, struct arena *a, struct user *out);
-  /* All users ordered by id, after `after_id` (cursor), at most `limit`. */
+  /* All users ordered by id, after `after_id` (cursor), at most `limit` (0: 100). */
   enum store_rc (*user_list)(struct store_tx *tx, int64_t after_id, size_t limit, struct arena *a,
                              struct user **out, size_t *n);
   /* Writes every mutable field of u (display_name, password_hash, roles, disabled,
@@ -167,6 +169,7 @@ struct store {
 
   /* failed log-ins: one row per failure; cleared on success and on unlock */
   enum store_rc (*login_failure_add)(struct store_tx *tx, int64_t user_id, int64_t time_ms);
+  /* failures at or after since_ms */
   enum store_rc (*login_failure_count)(struct store_tx *tx, int64_t user_id, int64_t since_ms, int *count);
   enum store_rc (*login_failure_clear)(struct store_tx *tx, int64_t user_id);
 
@@ -174,9 +177,15 @@ struct store {
   enum store_rc (*session_insert)(struct store_tx *tx, struct session *se); /* sets se->id */
   enum store_rc (*session_by_token)(struct store_tx *tx, const uint8_t token_hash[32], struct arena *a,
                                     struct session *out);
+  /* touch never moves last_seen_ms back; revoking again keeps the first time; both
+   * give NOT_FOUND for an unknown id */
   enum store_rc (*session_touch)(struct store_tx *tx, int64_t id, int64_t last_seen_ms);
   enum store_rc (*session_revoke)(struct store_tx *tx, int64_t id, int64_t when_ms);
   enum store_rc (*session_revoke_user)(struct store_tx *tx, int64_t user_id, int64_t when_ms); /* all of a user's */
+  /* All of a user's sessions but keep_id (a password change ends the other sessions,
+   * not the one it came with). */
+  enum store_rc (*session_revoke_user_except)(struct store_tx *tx, int64_t user_id, int64_t keep_id,
+                                              int64_t when_ms);
 
   /* API keys */
   enum store_rc (*apikey_insert)(struct store_tx *tx, struct apikey *k); /* sets k->id; CONFLICT if name taken */
@@ -191,13 +200,15 @@ struct store {
   enum store_rc (*audit_append)(struct store_tx *tx, struct audit_row *row);
   enum store_rc (*audit_list)(struct store_tx *tx, const struct audit_filter *f, struct arena *a,
                               struct audit_row **out, size_t *n);
-  /* Calls fn for every row in id order; stops early when fn returns non-zero. */
+  /* Calls fn for every row in id order; stops early when fn returns non-zero. The row
+   * and its strings are valid only during the call (a walk copies nothing). */
   enum store_rc (*audit_walk)(struct store_tx *tx, int (*fn)(void *cls, const struct audit_row *row),
                               void *cls);
 
   /* events: append sets ev->id */
   enum store_rc (*event_append)(struct store_tx *tx, struct event *ev);
-  /* Events with id > after_id whose audience meets `audience`, oldest first, at most limit. */
+  /* Events with id > after_id whose audience meets `audience`, oldest first, at most
+   * limit (0: 100). */
   enum store_rc (*event_list_after)(struct store_tx *tx, int64_t after_id, role_set audience, size_t limit,
                                     struct arena *a, struct event **out, size_t *n);
   enum store_rc (*event_last_id)(struct store_tx *tx, int64_t *id);

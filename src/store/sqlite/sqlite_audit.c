@@ -1,0 +1,192 @@
+/* sqlite_audit.c — the audit table: an append-only, hash-chained log (core/audit.h).
+ *
+ * audit_append runs on the writer, so "read the last row, then insert the next" cannot
+ * interleave with another append: ids are dense and each row's prev_hash is the hash of
+ * the row before it. NULL strings are stored the way audit_canonical() reads them ("" and
+ * "{}"), so that the stored row hashes to the stored hash.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/audit.h"
+#include "store/sqlite/sqlite_int.h"
+
+#define AUDIT_COLS                                                                         \
+  "id, time_ms, actor_id, actor, action, subject, detail, ip, request_id, prev_hash, hash"
+
+static const char *nz(const char *s) { return s ? s : ""; }
+
+static enum store_rc read_audit(sqlite3_stmt *st, struct arena *a, void *out) {
+  struct audit_row *r = out;
+  memset(r, 0, sizeof *r);
+  r->id = sqlite3_column_int64(st, 0);
+  r->time_ms = sqlite3_column_int64(st, 1);
+  r->actor_id = sqlite3_column_int64(st, 2);
+  if (sq_col_str0(st, 3, a, &r->actor) != 0 || sq_col_str0(st, 4, a, &r->action) != 0 ||
+      sq_col_str0(st, 5, a, &r->subject) != 0 || sq_col_str0(st, 6, a, &r->detail) != 0 ||
+      sq_col_str0(st, 7, a, &r->ip) != 0 || sq_col_str0(st, 8, a, &r->request_id) != 0)
+    return sq_oom("reading an audit row");
+  sq_col_hash(st, 9, r->prev_hash);
+  sq_col_hash(st, 10, r->hash);
+  return STORE_OK;
+}
+
+struct last_row {
+  int64_t id;
+  uint8_t hash[32];
+};
+
+static enum store_rc read_last(sqlite3_stmt *st, struct arena *a, void *out) {
+  (void)a;
+  struct last_row *l = out;
+  l->id = sqlite3_column_int64(st, 0);
+  sq_col_hash(st, 1, l->hash);
+  return STORE_OK;
+}
+
+enum store_rc sq_audit_append(struct store_tx *tx, struct audit_row *row) {
+  struct sq_conn *c = sq_conn_of(tx);
+  sqlite3_stmt *last =
+      sq_stmt(c, SQ_AUDIT_LAST, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1");
+  sqlite3_stmt *ins = sq_stmt(c, SQ_AUDIT_INSERT,
+                              "INSERT INTO audit (" AUDIT_COLS ") "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  if (!last || !ins) return STORE_HARD;
+  struct last_row prev = {0};
+  enum store_rc rc = sq_fetch_one(c, last, "audit_append", read_last, NULL, &prev);
+  if (rc == STORE_NOT_FOUND) rc = STORE_OK; /* the first row follows 32 zero bytes */
+  if (rc != STORE_OK) return rc;
+
+  row->id = prev.id + 1;
+  row->actor = nz(row->actor);
+  row->action = nz(row->action);
+  row->subject = nz(row->subject);
+  row->detail = row->detail ? row->detail : "{}";
+  row->ip = nz(row->ip);
+  row->request_id = nz(row->request_id);
+  memcpy(row->prev_hash, prev.hash, 32);
+  if (audit_row_hash(row, row->prev_hash, row->hash) != 0) return sq_oom("audit_append");
+
+  if (sqlite3_bind_int64(ins, 1, row->id) != SQLITE_OK ||
+      sqlite3_bind_int64(ins, 2, row->time_ms) != SQLITE_OK ||
+      sqlite3_bind_int64(ins, 3, row->actor_id) != SQLITE_OK ||
+      sq_bind_text(ins, 4, row->actor) != SQLITE_OK ||
+      sq_bind_text(ins, 5, row->action) != SQLITE_OK ||
+      sq_bind_text(ins, 6, row->subject) != SQLITE_OK ||
+      sq_bind_text(ins, 7, row->detail) != SQLITE_OK ||
+      sq_bind_text(ins, 8, row->ip) != SQLITE_OK ||
+      sq_bind_text(ins, 9, row->request_id) != SQLITE_OK ||
+      sq_bind_hash(ins, 10, row->prev_hash) != SQLITE_OK ||
+      sq_bind_hash(ins, 11, row->hash) != SQLITE_OK)
+    return sq_bind_failed(c, ins, "audit_append");
+  return sq_run(c, ins, false, "audit_append");
+}
+
+enum store_rc sq_audit_walk(struct store_tx *tx,
+                            int (*fn)(void *cls, const struct audit_row *row), void *cls) {
+  struct sq_conn *c = sq_conn_of(tx);
+  sqlite3_stmt *st = sq_stmt(c, SQ_AUDIT_WALK, "SELECT " AUDIT_COLS " FROM audit ORDER BY id");
+  if (!st) return STORE_HARD;
+  enum store_rc rc = STORE_OK;
+  int s;
+  /* The row's strings point into the statement and live until the next step: long
+   * enough for the callback, and a walk over millions of rows copies nothing. */
+  while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+    struct audit_row r = {0};
+    r.id = sqlite3_column_int64(st, 0);
+    r.time_ms = sqlite3_column_int64(st, 1);
+    r.actor_id = sqlite3_column_int64(st, 2);
+    const char **text[] = {&r.actor, &r.action, &r.subject, &r.detail, &r.ip, &r.request_id};
+    for (int i = 0; i < 6; i++) {
+      const unsigned char *t = sqlite3_column_text(st, 3 + i);
+      *text[i] = t ? (const char *)t : "";
+    }
+    sq_col_hash(st, 9, r.prev_hash);
+    sq_col_hash(st, 10, r.hash);
+    if (fn(cls, &r) != 0) break;
+  }
+  if (s != SQLITE_ROW && s != SQLITE_DONE) rc = sq_fail(c, s, "audit_walk");
+  sq_reset(st);
+  return rc;
+}
+
+/* Which filter fields are set; each combination has its own cached statement. */
+enum {
+  F_FROM = 1,
+  F_TO = 2,
+  F_ACTOR = 4,
+  F_ACTION = 8,
+  F_PREFIX = 16,
+  F_SUBJECT = 32,
+};
+
+static sqlite3_stmt *list_stmt(struct sq_conn *c, unsigned mask) {
+  if (c->stmt[SQ_AUDIT_LIST_FIRST + mask]) return c->stmt[SQ_AUDIT_LIST_FIRST + mask];
+  /* Numbered parameters stay the same whatever the mask, so binding is uniform. */
+  char sql[512];
+  snprintf(sql, sizeof sql, "SELECT " AUDIT_COLS " FROM audit WHERE id < ?1%s%s%s%s%s%s "
+           "ORDER BY id DESC LIMIT ?9",
+           (mask & F_FROM) ? " AND time_ms >= ?2" : "", (mask & F_TO) ? " AND time_ms < ?3" : "",
+           (mask & F_ACTOR) ? " AND actor = ?4" : "", (mask & F_ACTION) ? " AND action = ?5" : "",
+           (mask & F_PREFIX) ? " AND action >= ?6 AND action < ?7" : "",
+           (mask & F_SUBJECT) ? " AND subject = ?8" : "");
+  return sq_stmt(c, (enum sq_stmt_id)(SQ_AUDIT_LIST_FIRST + mask), sql);
+}
+
+enum store_rc sq_audit_list(struct store_tx *tx, const struct audit_filter *f, struct arena *a,
+                            struct audit_row **out, size_t *n) {
+  struct sq_conn *c = sq_conn_of(tx);
+  *out = NULL;
+  *n = 0;
+  unsigned mask = 0;
+  size_t prefix_len = 0;
+  if (f->from_ms) mask |= F_FROM;
+  if (f->to_ms) mask |= F_TO;
+  if (f->actor) mask |= F_ACTOR;
+  if (f->subject) mask |= F_SUBJECT;
+  if (f->action) {
+    prefix_len = strlen(f->action);
+    if (prefix_len > 0 && f->action[prefix_len - 1] == '*') {
+      prefix_len--;
+      mask |= F_PREFIX;
+    } else {
+      mask |= F_ACTION;
+    }
+  }
+  sqlite3_stmt *st = list_stmt(c, mask);
+  if (!st) return STORE_HARD;
+  /* Every text starting with the prefix sorts between the prefix and the prefix
+   * followed by 0xFF, a byte that never occurs in UTF-8. */
+  char *hi = NULL;
+  if (mask & F_PREFIX) {
+    hi = malloc(prefix_len + 2);
+    if (!hi) {
+      sq_reset(st);
+      return sq_oom("audit_list");
+    }
+    memcpy(hi, f->action, prefix_len);
+    hi[prefix_len] = '\xff';
+    hi[prefix_len + 1] = '\0';
+  }
+  int bad = sqlite3_bind_int64(st, 1, f->before_id > 0 ? f->before_id : INT64_MAX) != SQLITE_OK ||
+            sqlite3_bind_int64(st, 2, f->from_ms) != SQLITE_OK ||
+            sqlite3_bind_int64(st, 3, f->to_ms) != SQLITE_OK ||
+            sq_bind_text(st, 4, f->actor) != SQLITE_OK ||
+            sq_bind_text(st, 5, (mask & F_ACTION) ? f->action : NULL) != SQLITE_OK ||
+            sqlite3_bind_text(st, 6, f->action ? f->action : "", (int)prefix_len,
+                              SQLITE_TRANSIENT) != SQLITE_OK ||
+            sq_bind_text(st, 7, hi) != SQLITE_OK ||
+            sq_bind_text(st, 8, f->subject) != SQLITE_OK ||
+            sqlite3_bind_int64(st, 9, sq_limit(f->limit)) != SQLITE_OK;
+  enum store_rc rc;
+  if (bad) {
+    rc = sq_bind_failed(c, st, "audit_list");
+  } else {
+    void *arr = NULL;
+    rc = sq_fetch_all(c, st, "audit_list", read_audit, a, sizeof **out, &arr, n);
+    *out = arr;
+  }
+  free(hi); /* after the statement was reset: it was bound without a copy */
+  return rc;
+}

@@ -1,0 +1,48 @@
+/* sqlite_idem.c — the idempotency table: the stored answer of a creating POST, keyed by
+ * who sent it and its Idempotency-Key, so that a retried request is answered, not
+ * stored twice. */
+#include <string.h>
+
+#include "store/sqlite/sqlite_int.h"
+
+static enum store_rc read_idem(sqlite3_stmt *st, struct arena *a, void *out) {
+  struct idem_record *r = out;
+  memset(r, 0, sizeof *r);
+  r->principal = sqlite3_column_int64(st, 0);
+  if (sq_col_str0(st, 1, a, &r->key) != 0 || sq_col_str0(st, 2, a, &r->route) != 0 ||
+      sq_col_str0(st, 5, a, &r->response) != 0)
+    return sq_oom("reading an idempotency record");
+  sq_col_hash(st, 3, r->body_hash);
+  r->status = sqlite3_column_int(st, 4);
+  r->created_ms = sqlite3_column_int64(st, 6);
+  return STORE_OK;
+}
+
+enum store_rc sq_idem_get(struct store_tx *tx, int64_t principal, const char *key,
+                          struct arena *a, struct idem_record *out) {
+  struct sq_conn *c = sq_conn_of(tx);
+  sqlite3_stmt *st = sq_stmt(c, SQ_IDEM_GET,
+                             "SELECT principal, \"key\", route, body_hash, status, response, "
+                             "created_ms FROM idempotency WHERE principal = ? AND \"key\" = ?");
+  if (!st) return STORE_HARD;
+  if (sqlite3_bind_int64(st, 1, principal) != SQLITE_OK || sq_bind_text(st, 2, key) != SQLITE_OK)
+    return sq_bind_failed(c, st, "idem_get");
+  return sq_fetch_one(c, st, "idem_get", read_idem, a, out);
+}
+
+enum store_rc sq_idem_put(struct store_tx *tx, const struct idem_record *r) {
+  struct sq_conn *c = sq_conn_of(tx);
+  sqlite3_stmt *st = sq_stmt(c, SQ_IDEM_PUT,
+                             "INSERT INTO idempotency (principal, \"key\", route, body_hash, "
+                             "status, response, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  if (!st) return STORE_HARD;
+  if (sqlite3_bind_int64(st, 1, r->principal) != SQLITE_OK ||
+      sq_bind_text(st, 2, r->key) != SQLITE_OK ||
+      sq_bind_text(st, 3, r->route ? r->route : "") != SQLITE_OK ||
+      sq_bind_hash(st, 4, r->body_hash) != SQLITE_OK ||
+      sqlite3_bind_int(st, 5, r->status) != SQLITE_OK ||
+      sq_bind_text(st, 6, r->response ? r->response : "") != SQLITE_OK ||
+      sqlite3_bind_int64(st, 7, r->created_ms) != SQLITE_OK)
+    return sq_bind_failed(c, st, "idem_put");
+  return sq_run(c, st, false, "idem_put");
+}

@@ -1,0 +1,246 @@
+/* sqlite_int.h — what the files of the SQLite backend share (private to src/store/sqlite/).
+ *
+ * The backend is one `struct sq_store` (store->cls) holding:
+ *   - the writer connection, used only by the writer thread (sqlite_writer.c), which
+ *     runs every store_write() callback inside one group-committed transaction;
+ *   - read connections, one per thread that ever called store_read() (sqlite_read.c),
+ *     kept in a registry so that close() can close them all.
+ * Each connection (`struct sq_conn`) is used by one thread at a time, caches its
+ * prepared statements (prepared on first use, finalized on close) and embeds the
+ * `struct store_tx` its callbacks receive.
+ *
+ * Memory: every string handed out by a query function is copied into the caller's
+ * arena; nothing returned points into statement memory.
+ */
+#ifndef HAMYAR_STORE_SQLITE_INT_H
+#define HAMYAR_STORE_SQLITE_INT_H
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "store/store.h"
+#include "store/store_tx.h"
+
+/* Rows handed out when a caller passes limit 0. */
+#define SQ_DEFAULT_LIMIT 100
+
+/* Every cached statement has a slot. audit_list builds its WHERE clause from the
+ * filter fields that are set, so it owns one slot per combination (see sqlite_audit.c). */
+enum sq_stmt_id {
+  SQ_BEGIN,
+  SQ_BEGIN_IMMEDIATE,
+  SQ_COMMIT,
+  SQ_ROLLBACK,
+  SQ_SAVEPOINT,
+  SQ_RELEASE,
+  SQ_ROLLBACK_TO,
+  SQ_USER_INSERT,
+  SQ_USER_BY_ID,
+  SQ_USER_BY_NAME,
+  SQ_USER_LIST,
+  SQ_USER_UPDATE,
+  SQ_LOGIN_FAILURE_ADD,
+  SQ_LOGIN_FAILURE_COUNT,
+  SQ_LOGIN_FAILURE_CLEAR,
+  SQ_SESSION_INSERT,
+  SQ_SESSION_BY_TOKEN,
+  SQ_SESSION_TOUCH,
+  SQ_SESSION_REVOKE,
+  SQ_SESSION_REVOKE_USER,
+  SQ_SESSION_REVOKE_USER_EXCEPT,
+  SQ_APIKEY_INSERT,
+  SQ_APIKEY_BY_HASH,
+  SQ_APIKEY_BY_ID,
+  SQ_APIKEY_BY_NAME,
+  SQ_APIKEY_LIST,
+  SQ_APIKEY_REVOKE,
+  SQ_AUDIT_LAST,
+  SQ_AUDIT_INSERT,
+  SQ_AUDIT_WALK,
+  SQ_AUDIT_LIST_FIRST,
+  SQ_AUDIT_LIST_LAST = SQ_AUDIT_LIST_FIRST + 63,
+  SQ_EVENT_INSERT,
+  SQ_EVENT_LIST_AFTER,
+  SQ_EVENT_LAST_ID,
+  SQ_IDEM_GET,
+  SQ_IDEM_PUT,
+  SQ_STMT_COUNT
+};
+
+struct sq_store;
+
+struct sq_conn {
+  sqlite3 *db;
+  struct sq_store *st;
+  struct store_tx tx;            /* what callbacks receive; tx.backend == this */
+  sqlite3_stmt *stmt[SQ_STMT_COUNT];
+  pthread_t owner;               /* read connections: the thread using it */
+  struct sq_conn *next;          /* read connection registry */
+  int64_t event_max;             /* writer: highest event id appended in this batch */
+};
+
+struct sq_job; /* a queued store_write(); sqlite_writer.c */
+
+struct sq_store {
+  struct store iface;
+  char *path;
+  int flags;
+  int version;     /* schema version after migrations */
+  uint64_t serial; /* distinguishes stores in the thread-local reader cache */
+
+  /* writer (NULL when opened read-only) */
+  struct sq_conn *writer;
+  pthread_t thread;
+  bool thread_started;
+  pthread_mutex_t mu; /* guards everything below */
+  pthread_cond_t work_cv;
+  pthread_cond_t done_cv;
+  struct sq_job *head, *tail;
+  bool stopping;
+  struct store_stats stats;
+  store_commit_hook hook;
+  void *hook_cls;
+
+  /* read connections */
+  pthread_mutex_t readers_mu;
+  struct sq_conn *readers;
+};
+
+static inline struct sq_store *sq_store_of(struct store *s) { return s->cls; }
+static inline struct sq_conn *sq_conn_of(struct store_tx *tx) { return tx->backend; }
+
+/* ---- connections (sqlite_conn.c) ---- */
+
+/* Opens a connection to st->path with sqlite3_open_v2 flags `oflags`, extended
+ * result codes and the busy timeout set. NULL on failure with a message in err. */
+struct sq_conn *sq_conn_open(struct sq_store *st, int oflags, char *err, size_t errlen);
+/* Finalizes the cached statements, closes the database and frees c. NULL ignored. */
+void sq_conn_close(struct sq_conn *c);
+
+/* The cached statement `id`, prepared from `sql` on first use; NULL (logged) on failure.
+ * Callers sq_reset() it when done. */
+sqlite3_stmt *sq_stmt(struct sq_conn *c, enum sq_stmt_id id, const char *sql);
+/* Resets a statement and clears its bindings, so it holds no caller pointers. */
+void sq_reset(sqlite3_stmt *st);
+/* Runs a cached statement that returns no rows. */
+enum store_rc sq_exec(struct sq_conn *c, enum sq_stmt_id id, const char *sql);
+
+/* Maps a SQLite result code to a store result: busy/locked → SOFT, uniqueness →
+ * CONFLICT, a missing referenced row → NOT_FOUND, anything else → HARD (logged with
+ * `what` and the connection's error message). */
+enum store_rc sq_fail(struct sq_conn *c, int rc, const char *what);
+
+/* Steps a statement that returns no rows and resets it. With `need_change`, a statement
+ * that changed no row gives STORE_NOT_FOUND. */
+enum store_rc sq_run(struct sq_conn *c, sqlite3_stmt *st, bool need_change, const char *what);
+
+/* Reads one row: `read` copies the current row into *out. Resets st. NOT_FOUND when the
+ * statement yields no row. */
+typedef enum store_rc (*sq_row_fn)(sqlite3_stmt *st, struct arena *a, void *out);
+enum store_rc sq_fetch_one(struct sq_conn *c, sqlite3_stmt *st, const char *what, sq_row_fn read,
+                           struct arena *a, void *out);
+/* Reads every row into an arena array of elements of `size` bytes. Resets st. */
+enum store_rc sq_fetch_all(struct sq_conn *c, sqlite3_stmt *st, const char *what, sq_row_fn read,
+                           struct arena *a, size_t size, void **out, size_t *n);
+
+/* Reports a failed sqlite3_bind_* (logged), resets st, returns STORE_HARD. */
+enum store_rc sq_bind_failed(struct sq_conn *c, sqlite3_stmt *st, const char *what);
+
+/* A caller's row limit as SQL wants it: 0 means SQ_DEFAULT_LIMIT. */
+static inline int64_t sq_limit(size_t limit) {
+  if (limit == 0) return SQ_DEFAULT_LIMIT;
+  return limit > (size_t)INT64_MAX ? INT64_MAX : (int64_t)limit;
+}
+
+/* Binds text (NULL binds SQL NULL) and 32-byte hashes, without copying: the statement
+ * must be reset before the caller's memory goes away. */
+int sq_bind_text(sqlite3_stmt *st, int i, const char *s);
+int sq_bind_hash(sqlite3_stmt *st, int i, const uint8_t h[32]);
+
+/* Copies column i into the arena: *out is NULL for SQL NULL. 0 ok, -1 out of memory. */
+int sq_col_str(sqlite3_stmt *st, int i, struct arena *a, const char **out);
+/* Like sq_col_str but SQL NULL becomes "". */
+int sq_col_str0(sqlite3_stmt *st, int i, struct arena *a, const char **out);
+/* Copies a 32-byte blob column; a missing or short blob gives zeros. */
+void sq_col_hash(sqlite3_stmt *st, int i, uint8_t out[32]);
+
+/* Appends one zeroed element of `size` bytes to an arena-held array, doubling its
+ * capacity as needed. Returns the element, or NULL when out of memory. */
+void *sq_push(struct arena *a, void **arr, size_t *n, size_t *cap, size_t size);
+
+/* Logs "out of memory" for `what` and returns STORE_HARD. */
+enum store_rc sq_oom(const char *what);
+
+/* Sleeps a little longer on each attempt before a soft failure is retried. */
+void sq_backoff(int attempt);
+
+/* ---- open, migrations (sqlite_open.c, migrations.c) ---- */
+
+int sq_newest_version(void);
+const char *sq_migration(int version); /* SQL text of migration 1..newest */
+
+/* ---- transactions (sqlite_writer.c, sqlite_read.c) ---- */
+
+int sq_writer_start(struct sq_store *st, char *err, size_t errlen);
+void sq_writer_stop(struct sq_store *st);
+enum store_rc sq_write(struct store *s, store_tx_fn fn, void *cls);
+void sq_set_commit_hook(struct store *s, store_commit_hook hook, void *cls);
+void sq_stats(struct store *s, struct store_stats *out);
+/* True on st's writer thread, i.e. inside one of its write callbacks. */
+bool sq_on_writer_thread(const struct sq_store *st);
+
+enum store_rc sq_read(struct store *s, store_tx_fn fn, void *cls);
+void sq_readers_close(struct sq_store *st);
+
+/* ---- the operations, one file per table ---- */
+
+enum store_rc sq_user_insert(struct store_tx *tx, struct user *u);
+enum store_rc sq_user_by_id(struct store_tx *tx, int64_t id, struct arena *a, struct user *out);
+enum store_rc sq_user_by_name(struct store_tx *tx, const char *username, struct arena *a,
+                              struct user *out);
+enum store_rc sq_user_list(struct store_tx *tx, int64_t after_id, size_t limit, struct arena *a,
+                           struct user **out, size_t *n);
+enum store_rc sq_user_update(struct store_tx *tx, const struct user *u);
+enum store_rc sq_login_failure_add(struct store_tx *tx, int64_t user_id, int64_t time_ms);
+enum store_rc sq_login_failure_count(struct store_tx *tx, int64_t user_id, int64_t since_ms,
+                                     int *count);
+enum store_rc sq_login_failure_clear(struct store_tx *tx, int64_t user_id);
+
+enum store_rc sq_session_insert(struct store_tx *tx, struct session *se);
+enum store_rc sq_session_by_token(struct store_tx *tx, const uint8_t token_hash[32],
+                                  struct arena *a, struct session *out);
+enum store_rc sq_session_touch(struct store_tx *tx, int64_t id, int64_t last_seen_ms);
+enum store_rc sq_session_revoke(struct store_tx *tx, int64_t id, int64_t when_ms);
+enum store_rc sq_session_revoke_user(struct store_tx *tx, int64_t user_id, int64_t when_ms);
+enum store_rc sq_session_revoke_user_except(struct store_tx *tx, int64_t user_id, int64_t keep_id,
+                                            int64_t when_ms);
+
+enum store_rc sq_apikey_insert(struct store_tx *tx, struct apikey *k);
+enum store_rc sq_apikey_by_hash(struct store_tx *tx, const uint8_t key_hash[32], struct arena *a,
+                                struct apikey *out);
+enum store_rc sq_apikey_by_id(struct store_tx *tx, int64_t id, struct arena *a,
+                              struct apikey *out);
+enum store_rc sq_apikey_by_name(struct store_tx *tx, const char *name, struct arena *a,
+                                struct apikey *out);
+enum store_rc sq_apikey_list(struct store_tx *tx, struct arena *a, struct apikey **out,
+                             size_t *n);
+enum store_rc sq_apikey_revoke(struct store_tx *tx, int64_t id, int64_t when_ms);
+
+enum store_rc sq_audit_append(struct store_tx *tx, struct audit_row *row);
+enum store_rc sq_audit_list(struct store_tx *tx, const struct audit_filter *f, struct arena *a,
+                            struct audit_row **out, size_t *n);
+enum store_rc sq_audit_walk(struct store_tx *tx,
+                            int (*fn)(void *cls, const struct audit_row *row), void *cls);
+
+enum store_rc sq_event_append(struct store_tx *tx, struct event *ev);
+enum store_rc sq_event_list_after(struct store_tx *tx, int64_t after_id, role_set audience,
+                                  size_t limit, struct arena *a, struct event **out, size_t *n);
+enum store_rc sq_event_last_id(struct store_tx *tx, int64_t *id);
+
+enum store_rc sq_idem_get(struct store_tx *tx, int64_t principal, const char *key,
+                          struct arena *a, struct idem_record *out);
+enum store_rc sq_idem_put(struct store_tx *tx, const struct idem_record *r);
+
+#endif

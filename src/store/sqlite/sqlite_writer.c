@@ -1,0 +1,237 @@
+/* sqlite_writer.c — the single writer thread and its group commit.
+ *
+ * store_write() queues a job and sleeps until the writer has finished it. The writer
+ * takes every job waiting, opens one transaction (BEGIN IMMEDIATE), runs each job's
+ * callback inside its own savepoint — a failing callback rolls back only its own
+ * savepoint — and commits once, so one fsync (synchronous=FULL) makes the whole batch
+ * durable. Only then does store_write() return: an acknowledged write is on disk.
+ *
+ * A soft failure (SQLITE_BUSY from another process, a failed COMMIT, a callback
+ * reporting STORE_SOFT) rolls the batch back and runs it again, up to SQ_MAX_ATTEMPTS.
+ * A callback whose statement error made SQLite roll back the whole transaction keeps
+ * its result and the rest of the batch is run again without it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "store/sqlite/sqlite_int.h"
+#include "util/log.h"
+
+#define SQ_MAX_ATTEMPTS 10
+
+struct sq_job {
+  store_tx_fn fn;
+  void *cls;
+  enum store_rc rc;
+  bool done;    /* under st->mu: the caller may return */
+  bool settled; /* writer only: rc is final, do not run again */
+  struct sq_job *next;
+};
+
+/* What one batch came to. */
+struct batch {
+  size_t ok;          /* jobs committed */
+  int64_t last_event; /* highest event id committed, 0 when none */
+  uint64_t retries;
+};
+
+enum attempt { ATTEMPT_DONE, ATTEMPT_RETRY, ATTEMPT_REDO, ATTEMPT_FAIL };
+
+static _Thread_local const struct sq_store *tl_writer_of;
+
+bool sq_on_writer_thread(const struct sq_store *st) { return tl_writer_of == st; }
+
+static void rollback(struct sq_conn *c) {
+  if (!sqlite3_get_autocommit(c->db)) sq_exec(c, SQ_ROLLBACK, "ROLLBACK");
+}
+
+/* Runs one job in a savepoint. Returns ATTEMPT_DONE when the batch can go on. */
+static enum attempt run_job(struct sq_conn *c, struct sq_job *j, struct batch *b) {
+  enum store_rc rc = sq_exec(c, SQ_SAVEPOINT, "SAVEPOINT j");
+  if (rc != STORE_OK) return rc == STORE_SOFT ? ATTEMPT_RETRY : ATTEMPT_FAIL;
+  int64_t events_before = c->event_max;
+  rc = j->fn(j->cls, &c->tx);
+  if (sqlite3_get_autocommit(c->db)) {
+    /* The callback's error (e.g. SQLITE_FULL) ended the whole transaction. */
+    if (rc == STORE_SOFT) return ATTEMPT_RETRY;
+    j->rc = rc == STORE_OK ? STORE_HARD : rc;
+    j->settled = true;
+    log_msg(LOG_WARN, "store.write", "a write callback ended its batch's transaction; "
+                                     "running the other writes again");
+    return ATTEMPT_REDO;
+  }
+  if (rc == STORE_SOFT) return ATTEMPT_RETRY;
+  if (rc == STORE_OK && sq_exec(c, SQ_RELEASE, "RELEASE j") == STORE_OK) {
+    j->rc = STORE_OK;
+    b->ok++;
+    return ATTEMPT_DONE;
+  }
+  j->rc = rc == STORE_OK ? STORE_HARD : rc;
+  c->event_max = events_before;
+  if (sq_exec(c, SQ_ROLLBACK_TO, "ROLLBACK TO j") != STORE_OK ||
+      sq_exec(c, SQ_RELEASE, "RELEASE j") != STORE_OK)
+    return ATTEMPT_FAIL;
+  return ATTEMPT_DONE;
+}
+
+static enum attempt try_batch(struct sq_store *st, struct sq_job *jobs, struct batch *b) {
+  struct sq_conn *c = st->writer;
+  b->ok = 0;
+  b->last_event = 0;
+  c->event_max = 0;
+  enum store_rc rc = sq_exec(c, SQ_BEGIN_IMMEDIATE, "BEGIN IMMEDIATE");
+  if (rc != STORE_OK) return rc == STORE_SOFT ? ATTEMPT_RETRY : ATTEMPT_FAIL;
+  for (struct sq_job *j = jobs; j; j = j->next) {
+    if (j->settled) continue;
+    enum attempt a = run_job(c, j, b);
+    if (a != ATTEMPT_DONE) {
+      rollback(c);
+      return a;
+    }
+  }
+  if (b->ok == 0) {
+    rollback(c); /* nothing to keep: spare the fsync */
+    return ATTEMPT_DONE;
+  }
+  if (sq_exec(c, SQ_COMMIT, "COMMIT") != STORE_OK) {
+    rollback(c);
+    return ATTEMPT_RETRY;
+  }
+  b->last_event = c->event_max;
+  return ATTEMPT_DONE;
+}
+
+static void run_batch(struct sq_store *st, struct sq_job *jobs, struct batch *b) {
+  int attempts = 0;
+  b->retries = 0;
+  for (;;) {
+    enum attempt a = try_batch(st, jobs, b);
+    if (a == ATTEMPT_DONE) return;
+    if (a == ATTEMPT_REDO || (a == ATTEMPT_RETRY && ++attempts < SQ_MAX_ATTEMPTS)) {
+      b->retries++;
+      if (a == ATTEMPT_RETRY) sq_backoff(attempts);
+      continue;
+    }
+    log_msg(LOG_ERROR, "store.write", "write transaction on %s failed%s", st->path,
+            a == ATTEMPT_RETRY ? " after repeated retries" : "");
+    for (struct sq_job *j = jobs; j; j = j->next)
+      if (!j->settled) j->rc = STORE_HARD;
+    b->ok = 0;
+    b->last_event = 0;
+    return;
+  }
+}
+
+static int hist_bucket(size_t n) {
+  int k = 0;
+  while (n > 1 && k < 7) {
+    n >>= 1;
+    k++;
+  }
+  return k;
+}
+
+static void *writer_main(void *arg) {
+  struct sq_store *st = arg;
+  tl_writer_of = st;
+  pthread_mutex_lock(&st->mu);
+  for (;;) {
+    while (!st->head && !st->stopping) pthread_cond_wait(&st->work_cv, &st->mu);
+    if (!st->head) break; /* stopping, and every queued write is done */
+    struct sq_job *jobs = st->head;
+    st->head = st->tail = NULL;
+    pthread_mutex_unlock(&st->mu);
+
+    struct batch b;
+    run_batch(st, jobs, &b);
+
+    /* The hook runs before the writers are released, so that when store_write()
+     * returns, the live stream has already been told about its events. */
+    pthread_mutex_lock(&st->mu);
+    store_commit_hook hook = st->hook;
+    void *hook_cls = st->hook_cls;
+    pthread_mutex_unlock(&st->mu);
+    if (b.last_event > 0 && hook) hook(hook_cls, b.last_event);
+
+    pthread_mutex_lock(&st->mu);
+    if (b.ok > 0) {
+      st->stats.commits++;
+      st->stats.writes += b.ok;
+      st->stats.batch_hist[hist_bucket(b.ok)]++;
+    }
+    st->stats.retries += b.retries;
+    for (struct sq_job *j = jobs, *next; j; j = next) {
+      next = j->next;
+      j->done = true;
+    }
+    pthread_cond_broadcast(&st->done_cv);
+  }
+  pthread_mutex_unlock(&st->mu);
+  return NULL;
+}
+
+int sq_writer_start(struct sq_store *st, char *err, size_t errlen) {
+  if (pthread_create(&st->thread, NULL, writer_main, st) != 0) {
+    snprintf(err, errlen, "cannot start the writer thread for database %s", st->path);
+    return -1;
+  }
+  st->thread_started = true;
+  return 0;
+}
+
+void sq_writer_stop(struct sq_store *st) {
+  if (st->thread_started) {
+    pthread_mutex_lock(&st->mu);
+    st->stopping = true;
+    pthread_cond_signal(&st->work_cv);
+    pthread_mutex_unlock(&st->mu);
+    pthread_join(st->thread, NULL);
+    st->thread_started = false;
+  }
+  sq_conn_close(st->writer);
+  st->writer = NULL;
+}
+
+enum store_rc sq_write(struct store *s, store_tx_fn fn, void *cls) {
+  struct sq_store *st = sq_store_of(s);
+  if (!st->writer) {
+    log_msg(LOG_ERROR, "store.write", "database %s was opened read-only", st->path);
+    return STORE_HARD;
+  }
+  if (sq_on_writer_thread(st)) {
+    log_msg(LOG_ERROR, "store.write", "store_write() called from inside a write callback");
+    return STORE_HARD;
+  }
+  struct sq_job job = {.fn = fn, .cls = cls, .rc = STORE_HARD};
+  enum store_rc rc = STORE_HARD;
+  pthread_mutex_lock(&st->mu);
+  if (st->stopping) {
+    log_msg(LOG_ERROR, "store.write", "database %s is closing", st->path);
+  } else {
+    if (st->tail)
+      st->tail->next = &job;
+    else
+      st->head = &job;
+    st->tail = &job;
+    pthread_cond_signal(&st->work_cv);
+    while (!job.done) pthread_cond_wait(&st->done_cv, &st->mu);
+    rc = job.rc;
+  }
+  pthread_mutex_unlock(&st->mu);
+  return rc;
+}
+
+void sq_set_commit_hook(struct store *s, store_commit_hook hook, void *cls) {
+  struct sq_store *st = sq_store_of(s);
+  pthread_mutex_lock(&st->mu);
+  st->hook = hook;
+  st->hook_cls = cls;
+  pthread_mutex_unlock(&st->mu);
+}
+
+void sq_stats(struct store *s, struct store_stats *out) {
+  struct sq_store *st = sq_store_of(s);
+  pthread_mutex_lock(&st->mu);
+  *out = st->stats;
+  pthread_mutex_unlock(&st->mu);
+}

@@ -1,0 +1,460 @@
+/* test_store_sqlite.c — what only the SQLite backend promises: refusing files it must
+ * not touch, WAL with synchronous=FULL, the schema's names, read-only opening, several
+ * writers on one file, and the writer's handling of callbacks that misbehave. The
+ * behaviour every backend shares is in test_store_contract.c. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <ftw.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/audit.h"
+#include "store/sqlite/store_sqlite.h"
+#include "store/store.h"
+#include "util/arena.h"
+
+static char dir[64];
+static int counter;
+
+/* A new database path in the test directory (not created). */
+static const char *new_path(char *out, size_t outlen) {
+  snprintf(out, outlen, "%s/db-%d.db", dir, ++counter);
+  return out;
+}
+
+static struct store *open_ok(const char *path, int flags) {
+  char err[512] = "";
+  struct store *s = store_sqlite_open(path, flags, err, sizeof err);
+  if (!s) fprintf(stderr, "unexpected: %s\n", err);
+  assert_non_null(s);
+  return s;
+}
+
+static void raw_exec(const char *path, const char *sql) {
+  sqlite3 *db = NULL;
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  char *msg = NULL;
+  if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) fprintf(stderr, "%s\n", msg);
+  assert_null(msg);
+  sqlite3_close(db);
+}
+
+static int64_t raw_int(sqlite3 *db, const char *sql) {
+  sqlite3_stmt *st = NULL;
+  assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  int64_t v = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return v;
+}
+
+static char *raw_text(sqlite3 *db, const char *sql, char *out, size_t outlen) {
+  sqlite3_stmt *st = NULL;
+  assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  snprintf(out, outlen, "%s", (const char *)sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  return out;
+}
+
+static enum store_rc tx_event(void *cls, struct store_tx *tx) {
+  (void)cls;
+  struct event ev = {.type = "t", .payload = "{}", .audience = ROLE_ADMIN};
+  return store_of(tx)->event_append(tx, &ev);
+}
+
+static enum store_rc tx_last_event(void *cls, struct store_tx *tx) {
+  return store_of(tx)->event_last_id(tx, cls);
+}
+
+static int64_t last_event(struct store *s) {
+  int64_t id = -1;
+  assert_int_equal(store_read(s, tx_last_event, &id), STORE_OK);
+  return id;
+}
+
+/* ---- opening ----------------------------------------------------------------- */
+
+static void a_missing_file_is_not_created_without_the_create_flag(void **state) {
+  (void)state;
+  char path[128], err[512], want[512];
+  new_path(path, sizeof path);
+  snprintf(want, sizeof want, "database %s does not exist; run `hamyar init --db %s` first",
+           path, path);
+  assert_null(store_sqlite_open(path, 0, err, sizeof err));
+  assert_string_equal(err, want);
+  assert_null(store_sqlite_open(path, STORE_OPEN_READONLY | STORE_OPEN_CREATE, err, sizeof err));
+  assert_string_equal(err, want);
+  assert_int_equal(access(path, F_OK), -1);
+
+  char deep[192];
+  snprintf(deep, sizeof deep, "%s/no/such/dir/h.db", dir);
+  assert_null(store_sqlite_open(deep, STORE_OPEN_CREATE, err, sizeof err));
+  assert_non_null(strstr(err, "cannot open database"));
+  assert_null(store_sqlite_open(dir, STORE_OPEN_CREATE, err, sizeof err));
+  assert_non_null(strstr(err, "is a directory"));
+  assert_null(store_sqlite_open("", STORE_OPEN_CREATE, err, sizeof err));
+  assert_non_null(strstr(err, "--db"));
+}
+
+static void a_newer_schema_version_is_refused(void **state) {
+  (void)state;
+  char path[128], err[512], want[512];
+  new_path(path, sizeof path);
+  store_close(open_ok(path, STORE_OPEN_CREATE));
+  raw_exec(path, "UPDATE schema_version SET version = 7");
+  snprintf(want, sizeof want,
+           "database %s has schema version 7 but this hamyar knows only up to %d; upgrade "
+           "hamyar or use a copy of the database made for this version",
+           path, store_sqlite_newest_version());
+  assert_null(store_sqlite_open(path, STORE_OPEN_CREATE, err, sizeof err));
+  assert_string_equal(err, want);
+  assert_null(store_sqlite_open(path, STORE_OPEN_READONLY, err, sizeof err));
+  assert_string_equal(err, want);
+  /* refusing changed nothing */
+  sqlite3 *db;
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  assert_int_equal(raw_int(db, "SELECT version FROM schema_version"), 7);
+  sqlite3_close(db);
+}
+
+static void files_that_are_not_hamyar_databases_are_refused(void **state) {
+  (void)state;
+  char path[128], err[512];
+  new_path(path, sizeof path);
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  for (int i = 0; i < 200; i++) fputs("this is not a database at all. ", f);
+  fclose(f);
+  assert_null(store_sqlite_open(path, STORE_OPEN_CREATE, err, sizeof err));
+  assert_non_null(strstr(err, "is not a hamyar database"));
+
+  new_path(path, sizeof path);
+  raw_exec(path, "CREATE TABLE customers (id INTEGER)");
+  assert_null(store_sqlite_open(path, STORE_OPEN_CREATE, err, sizeof err));
+  assert_non_null(strstr(err, "is not a hamyar database"));
+
+  /* an empty SQLite file is not refused: it gets the schema */
+  new_path(path, sizeof path);
+  f = fopen(path, "w"); /* SQLite reads a file of 0 bytes as an empty database */
+  assert_non_null(f);
+  fclose(f);
+  assert_null(store_sqlite_open(path, STORE_OPEN_READONLY, err, sizeof err));
+  assert_non_null(strstr(err, "has no hamyar schema"));
+  struct store *s = open_ok(path, 0);
+  assert_int_equal(s->schema_version(s), store_sqlite_newest_version());
+  store_close(s);
+}
+
+/* ---- settings and schema ----------------------------------------------------- */
+
+struct pragmas {
+  char journal[16];
+  int64_t synchronous, foreign_keys, query_only;
+};
+
+/* Callbacks may run on the writer thread, so this one reports instead of asserting. */
+static int64_t pragma(sqlite3 *db, const char *name, char *text, size_t textlen) {
+  sqlite3_stmt *st = NULL;
+  int64_t v = -1;
+  if (sqlite3_prepare_v2(db, name, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+    v = sqlite3_column_int64(st, 0);
+    if (text) snprintf(text, textlen, "%s", (const char *)sqlite3_column_text(st, 0));
+  }
+  sqlite3_finalize(st);
+  return v;
+}
+
+static enum store_rc tx_pragmas(void *cls, struct store_tx *tx) {
+  struct pragmas *p = cls;
+  sqlite3 *db = store_sqlite_db(tx);
+  if (!db) return STORE_HARD;
+  pragma(db, "PRAGMA journal_mode", p->journal, sizeof p->journal);
+  p->synchronous = pragma(db, "PRAGMA synchronous", NULL, 0);
+  p->foreign_keys = pragma(db, "PRAGMA foreign_keys", NULL, 0);
+  p->query_only = pragma(db, "PRAGMA query_only", NULL, 0);
+  return STORE_OK;
+}
+
+static void the_writer_uses_wal_with_full_sync_and_readers_are_query_only(void **state) {
+  (void)state;
+  char path[128], mode[16];
+  new_path(path, sizeof path);
+  struct store *s = open_ok(path, STORE_OPEN_CREATE);
+  assert_string_equal(s->backend, "sqlite");
+  struct pragmas p = {0};
+  assert_int_equal(store_write(s, tx_pragmas, &p), STORE_OK);
+  assert_string_equal(p.journal, "wal");
+  assert_int_equal(p.synchronous, 2); /* FULL */
+  assert_int_equal(p.foreign_keys, 1);
+  assert_int_equal(p.query_only, 0);
+  p = (struct pragmas){0};
+  assert_int_equal(store_read(s, tx_pragmas, &p), STORE_OK);
+  assert_string_equal(p.journal, "wal");
+  assert_int_equal(p.query_only, 1);
+  store_close(s);
+  sqlite3 *db; /* journal_mode=WAL is a property of the file */
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  assert_string_equal(raw_text(db, "PRAGMA journal_mode", mode, sizeof mode), "wal");
+  sqlite3_close(db);
+}
+
+static void the_schema_has_the_agreed_names(void **state) {
+  (void)state;
+  static const char *const tables[][13] = {
+      {"users", "id", "username", "display_name", "password_hash", "roles", "disabled", "locked",
+       "totp_secret", "totp_enabled", "latin_digits", "created_ms", "password_changed_ms"},
+      {"login_failures", "user_id", "time_ms"},
+      {"sessions", "id", "token_hash", "csrf_hash", "user_id", "created_ms", "last_seen_ms",
+       "revoked_ms", "ip"},
+      {"apikeys", "id", "name", "role", "key_hash", "prefix", "created_ms", "revoked_ms",
+       "created_by"},
+      {"audit", "id", "time_ms", "actor_id", "actor", "action", "subject", "detail", "ip",
+       "request_id", "prev_hash", "hash"},
+      {"events", "id", "time_ms", "type", "subject", "payload", "audience"},
+      {"idempotency", "principal", "key", "route", "body_hash", "status", "response",
+       "created_ms"},
+      {"schema_version", "version"},
+  };
+  char path[128], sql[256];
+  new_path(path, sizeof path);
+  store_close(open_ok(path, STORE_OPEN_CREATE));
+  sqlite3 *db;
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
+    int n = 0;
+    while (n + 1 < 13 && tables[t][n + 1]) n++;
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM pragma_table_info('%s')", tables[t][0]);
+    assert_int_equal(raw_int(db, sql), n);
+    for (int c = 1; c <= n; c++) {
+      snprintf(sql, sizeof sql, "SELECT count(*) FROM pragma_table_info('%s') WHERE name = '%s'",
+               tables[t][0], tables[t][c]);
+      assert_int_equal(raw_int(db, sql), 1);
+    }
+  }
+  assert_int_equal(raw_int(db, "SELECT count(*) FROM schema_version"), 1);
+  assert_int_equal(raw_int(db, "SELECT version FROM schema_version"),
+                   store_sqlite_newest_version());
+  assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
+                               "name IN ('audit_action', 'audit_time')"),
+                   2);
+  sqlite3_close(db);
+}
+
+/* ---- read-only and several writers ------------------------------------------- */
+
+static void a_read_only_store_reads_and_refuses_writes(void **state) {
+  (void)state;
+  char path[128];
+  new_path(path, sizeof path);
+  struct store *rw = open_ok(path, STORE_OPEN_CREATE);
+  assert_int_equal(store_write(rw, tx_event, NULL), STORE_OK);
+  struct store *ro = open_ok(path, STORE_OPEN_READONLY);
+  assert_int_equal(last_event(ro), 1);
+  assert_int_equal(store_write(ro, tx_event, NULL), STORE_HARD);
+  assert_int_equal(store_write(rw, tx_event, NULL), STORE_OK);
+  assert_int_equal(last_event(ro), 2); /* a new read transaction sees the other's commit */
+  struct store_stats st;
+  ro->stats(ro, &st);
+  assert_int_equal(st.commits, 0);
+  store_close(ro);
+  store_close(rw);
+}
+
+struct writer_arg {
+  struct store *s;
+  int writes, failed;
+};
+
+static void *write_events(void *arg) {
+  struct writer_arg *w = arg;
+  for (int i = 0; i < w->writes; i++)
+    if (store_write(w->s, tx_event, NULL) != STORE_OK) w->failed++;
+  return NULL;
+}
+
+static void two_stores_on_one_file_take_turns(void **state) {
+  (void)state;
+  char path[128];
+  new_path(path, sizeof path);
+  struct store *a = open_ok(path, STORE_OPEN_CREATE);
+  struct store *b = open_ok(path, 0);
+  pthread_t t[6];
+  struct writer_arg w[6];
+  for (int i = 0; i < 6; i++) {
+    w[i] = (struct writer_arg){.s = i % 2 ? b : a, .writes = 30};
+    assert_int_equal(pthread_create(&t[i], NULL, write_events, &w[i]), 0);
+  }
+  for (int i = 0; i < 6; i++) {
+    pthread_join(t[i], NULL);
+    assert_int_equal(w[i].failed, 0);
+  }
+  assert_int_equal(last_event(a), 180);
+  assert_int_equal(last_event(b), 180);
+  store_close(a);
+  store_close(b);
+}
+
+/* A raw connection holds the write lock for a moment; the store waits, then writes. */
+static void a_write_waits_for_a_lock_held_elsewhere(void **state) {
+  (void)state;
+  char path[128];
+  new_path(path, sizeof path);
+  struct store *s = open_ok(path, STORE_OPEN_CREATE);
+  sqlite3 *db;
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+  pthread_t t;
+  struct writer_arg w = {.s = s, .writes = 1};
+  assert_int_equal(pthread_create(&t, NULL, write_events, &w), 0);
+  usleep(200 * 1000);
+  assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+  pthread_join(t, NULL);
+  assert_int_equal(w.failed, 0);
+  assert_int_equal(last_event(s), 1);
+  sqlite3_close(db);
+  store_close(s);
+}
+
+/* ---- the writer and misbehaving callbacks ------------------------------------ */
+
+static enum store_rc tx_nested(void *cls, struct store_tx *tx) {
+  struct store *s = store_of(tx);
+  enum store_rc *out = cls;
+  out[0] = store_write(s, tx_event, NULL);
+  out[1] = store_read(s, tx_event, NULL);
+  return STORE_OK;
+}
+
+static enum store_rc tx_soft_once(void *cls, struct store_tx *tx) {
+  int *calls = cls;
+  if ((*calls)++ == 0) return STORE_SOFT;
+  return tx_event(NULL, tx);
+}
+
+/* Ends the writer's transaction behind its back, as an I/O error would. */
+static enum store_rc tx_rollback_all(void *cls, struct store_tx *tx) {
+  (void)cls;
+  tx_event(NULL, tx);
+  sqlite3_exec(store_sqlite_db(tx), "ROLLBACK", NULL, NULL, NULL);
+  return STORE_OK;
+}
+
+static void *write_breaker(void *arg) {
+  struct writer_arg *w = arg;
+  if (store_write(w->s, tx_rollback_all, NULL) != STORE_HARD) w->failed++;
+  return NULL;
+}
+
+static void the_writer_survives_misbehaving_callbacks(void **state) {
+  (void)state;
+  char path[128];
+  new_path(path, sizeof path);
+  struct store *s = open_ok(path, STORE_OPEN_CREATE);
+
+  enum store_rc nested[2] = {STORE_OK, STORE_OK};
+  assert_int_equal(store_write(s, tx_nested, nested), STORE_OK);
+  assert_int_equal(nested[0], STORE_HARD); /* refused, not deadlocked */
+  assert_int_equal(nested[1], STORE_HARD);
+
+  int calls = 0;
+  assert_int_equal(store_write(s, tx_soft_once, &calls), STORE_OK);
+  assert_int_equal(calls, 2);
+  struct store_stats st;
+  s->stats(s, &st);
+  assert_true(st.retries >= 1);
+  assert_int_equal(last_event(s), 1);
+
+  /* one callback ends the transaction; the writes batched with it still commit */
+  pthread_t t[8];
+  struct writer_arg w[8];
+  for (int i = 0; i < 8; i++) {
+    w[i] = (struct writer_arg){.s = s, .writes = 20};
+    assert_int_equal(pthread_create(&t[i], NULL, i == 3 ? write_breaker : write_events, &w[i]),
+                     0);
+  }
+  for (int i = 0; i < 8; i++) {
+    pthread_join(t[i], NULL);
+    assert_int_equal(w[i].failed, 0);
+  }
+  assert_int_equal(last_event(s), 1 + 7 * 20);
+  store_close(s);
+}
+
+/* ---- the audit chain on disk ------------------------------------------------- */
+
+static enum store_rc tx_audit3(void *cls, struct store_tx *tx) {
+  (void)cls;
+  enum store_rc rc = STORE_OK;
+  for (int i = 0; rc == STORE_OK && i < 3; i++) {
+    struct audit_row r = {.time_ms = i, .actor = "cli", .action = "user.read", .subject = "user:1"};
+    rc = store_of(tx)->audit_append(tx, &r);
+  }
+  return rc;
+}
+
+static int check_chain(void *cls, const struct audit_row *row) {
+  int *first_bad = cls;
+  static uint8_t prev[32];
+  if (row->id == 1) memset(prev, 0, sizeof prev);
+  if (audit_check_row(row, prev) != 0 && !*first_bad) *first_bad = (int)row->id;
+  memcpy(prev, row->hash, 32);
+  return 0;
+}
+
+static enum store_rc tx_walk(void *cls, struct store_tx *tx) {
+  return store_of(tx)->audit_walk(tx, check_chain, cls);
+}
+
+static void a_changed_audit_row_breaks_the_chain(void **state) {
+  (void)state;
+  char path[128];
+  new_path(path, sizeof path);
+  struct store *s = open_ok(path, STORE_OPEN_CREATE);
+  assert_int_equal(store_write(s, tx_audit3, NULL), STORE_OK);
+  int first_bad = 0;
+  assert_int_equal(store_read(s, tx_walk, &first_bad), STORE_OK);
+  assert_int_equal(first_bad, 0);
+  store_close(s);
+  raw_exec(path, "UPDATE audit SET actor = 'someone-else' WHERE id = 2");
+  s = open_ok(path, STORE_OPEN_READONLY);
+  assert_int_equal(store_read(s, tx_walk, &first_bad), STORE_OK);
+  assert_int_equal(first_bad, 2);
+  store_close(s);
+}
+
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw) {
+  (void)sb, (void)flag, (void)ftw;
+  return remove(path);
+}
+
+int main(void) {
+  snprintf(dir, sizeof dir, "/tmp/hamyar-sqlite-XXXXXX");
+  if (!mkdtemp(dir)) {
+    perror("mkdtemp");
+    return 1;
+  }
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(a_missing_file_is_not_created_without_the_create_flag),
+      cmocka_unit_test(a_newer_schema_version_is_refused),
+      cmocka_unit_test(files_that_are_not_hamyar_databases_are_refused),
+      cmocka_unit_test(the_writer_uses_wal_with_full_sync_and_readers_are_query_only),
+      cmocka_unit_test(the_schema_has_the_agreed_names),
+      cmocka_unit_test(a_read_only_store_reads_and_refuses_writes),
+      cmocka_unit_test(two_stores_on_one_file_take_turns),
+      cmocka_unit_test(a_write_waits_for_a_lock_held_elsewhere),
+      cmocka_unit_test(the_writer_survives_misbehaving_callbacks),
+      cmocka_unit_test(a_changed_audit_row_breaks_the_chain),
+  };
+  int failed = cmocka_run_group_tests_name("store: sqlite backend", tests, NULL, NULL);
+  nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+  return failed;
+}
