@@ -28,6 +28,7 @@
 
 struct arena;
 struct app;
+struct account_policy;
 
 /* Who is calling, once authenticated. */
 enum principal_kind { PRINCIPAL_NONE = 0, PRINCIPAL_USER, PRINCIPAL_APIKEY };
@@ -68,6 +69,8 @@ struct http_req {
   const struct http_route *route;
   struct http_result result;
   void *conn;           /* the struct MHD_Connection *, for the server's own use */
+  void *ctx;            /* the handler's own data for its transaction callbacks (see
+                           http_write); NULL until the handler sets it */
 };
 
 /* What a handler returns: the value of the reply call it made. */
@@ -136,7 +139,8 @@ http_status_t http_last_status(struct http_req *req);
 
 /* ---- transactions ------------------------------------------------------------ */
 
-/* Runs fn in a store write transaction (group-committed, durable before return) and
+/* Runs fn(req, tx) — cls is the request; pass the handler's own data in req->ctx —
+ * in a store write transaction (group-committed, durable before return) and
  * then answers with what fn put in req->result through http_set_result() or
  * http_set_error(). When the route is HTTP_IDEMPOTENT and an Idempotency-Key came with
  * the request, a successful result is stored with the key in the same transaction, so a
@@ -174,6 +178,9 @@ struct http_config {
   size_t request_arena_max; /* per-request arena limit */
   unsigned login_rate_per_min; /* log-in attempts per client address per minute */
   bool cookie_secure;       /* mark the session cookie Secure (behind TLS) */
+  const struct account_policy *policy; /* session and lock-out limits (core/account.h);
+                                          NULL: account_policy_default() */
+  unsigned sse_heartbeat_s; /* seconds between ": heartbeat" lines on event streams (0: 15) */
 };
 
 struct app {

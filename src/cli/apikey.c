@@ -1,0 +1,169 @@
+/* apikey.c — `hamyar apikey add|list|revoke`: keys for integrations from the command
+ * line. A new key is printed once; the store keeps only its SHA-256 and prefix. Every
+ * change and listing is audited with actor "cli".
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "http/accounts.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/clock.h"
+
+static const char help[] =
+    "usage: hamyar apikey add NAME --role telephony|open311\n"
+    "       hamyar apikey list\n"
+    "       hamyar apikey revoke NAME\n"
+    "(each also takes --db PATH and --config PATH)\n"
+    "\n"
+    "  add     creates a key for an integration: the phone system (telephony) or an\n"
+    "          Open311 client (open311). NAME is 1 to 64 characters of a-z 0-9 . _ -.\n"
+    "          The key is printed once; give it to the integration as\n"
+    "          `Authorization: ApiKey KEY`.\n"
+    "  list    prints every key: id, name, role, prefix, created, revoked\n"
+    "  revoke  revokes the key at once\n";
+
+struct job {
+  const char *name;
+  struct apikey k;
+  bool found, conflict, already_revoked;
+  struct buf out;
+  struct arena *arena;
+};
+
+static const char *subject_of(struct job *j) {
+  return arena_printf(j->arena, "apikey:%lld", (long long)j->k.id);
+}
+
+static enum store_rc add_tx(void *cls, struct store_tx *tx) {
+  struct job *j = cls;
+  struct apikey k = j->k;
+  enum store_rc rc = store_of(tx)->apikey_insert(tx, &k);
+  j->conflict = rc == STORE_CONFLICT;
+  if (rc != STORE_OK) return j->conflict ? STORE_OK : rc;
+  j->k = k;
+  json_t *detail = json_pack("{s:s,s:s,s:s}", "name", k.name, "role", role_name(k.role), "prefix", k.prefix);
+  json_t *payload = http_apikey_json(&k);
+  rc = cli_audit(tx, "apikey.create", subject_of(j), detail);
+  if (rc == STORE_OK) rc = cli_event(tx, "apikey.created", subject_of(j), payload, ROLE_ADMIN);
+  json_decref(detail);
+  json_decref(payload);
+  return rc;
+}
+
+static int add(struct store *s, const struct cli_args *a, struct job *j) {
+  const char *role = cli_value(a, "role");
+  if (!role) return cli_usage_error(a->verb, "give --role telephony or --role open311");
+  if (strcmp(role, "telephony") == 0) j->k.role = ROLE_TELEPHONY;
+  else if (strcmp(role, "open311") == 0) j->k.role = ROLE_OPEN311;
+  else return cli_usage_error(a->verb, "--role must be telephony or open311, not \"%s\"", role);
+  char key[ACCOUNT_APIKEY_SIZE], prefix[ACCOUNT_APIKEY_PREFIX_LEN + 1];
+  account_apikey_new(key, prefix);
+  j->k.name = j->name;
+  j->k.prefix = prefix;
+  j->k.created_ms = clock_now_ms();
+  account_token_hash(key, j->k.key_hash);
+  if (store_write(s, add_tx, j) != STORE_OK) return cli_fail("creating API key %s failed", j->name);
+  if (j->conflict) return cli_fail("an API key named %s exists already; choose another name", j->name);
+  printf("created API key %s (id %lld, role %s)\n", j->name, (long long)j->k.id, role);
+  cli_print_secret("key", key);
+  return CLI_OK;
+}
+
+/* The table is built in j->out and printed after the commit (the callback may run
+ * more than once). */
+static enum store_rc list_tx(void *cls, struct store_tx *tx) {
+  struct job *j = cls;
+  struct apikey *keys;
+  size_t n;
+  enum store_rc rc = store_of(tx)->apikey_list(tx, j->arena, &keys, &n);
+  if (rc != STORE_OK) return rc;
+  buf_reset(&j->out);
+  buf_printf(&j->out, "%-6s %-24s %-10s %-11s %-25s %s\n", "ID", "NAME", "ROLE", "PREFIX", "CREATED", "REVOKED");
+  for (size_t i = 0; i < n; i++) {
+    char created[32], revoked[32] = "-";
+    clock_format_rfc3339(keys[i].created_ms, created, sizeof created);
+    if (keys[i].revoked_ms) clock_format_rfc3339(keys[i].revoked_ms, revoked, sizeof revoked);
+    if (buf_printf(&j->out, "%-6lld %-24s %-10s %-11s %-25s %s\n", (long long)keys[i].id, keys[i].name,
+                   role_name(keys[i].role), keys[i].prefix, created, revoked) != 0)
+      return STORE_HARD;
+  }
+  json_t *detail = json_pack("{s:I}", "count", (json_int_t)n);
+  rc = cli_audit(tx, "apikey.list", "", detail);
+  json_decref(detail);
+  return rc;
+}
+
+static enum store_rc revoke_tx(void *cls, struct store_tx *tx) {
+  struct job *j = cls;
+  struct store *s = store_of(tx);
+  enum store_rc rc = s->apikey_by_name(tx, j->name, j->arena, &j->k);
+  j->found = rc == STORE_OK;
+  if (rc != STORE_OK) return rc == STORE_NOT_FOUND ? STORE_OK : rc;
+  j->already_revoked = j->k.revoked_ms != 0;
+  if (j->already_revoked) return STORE_OK;
+  j->k.revoked_ms = clock_now_ms();
+  rc = s->apikey_revoke(tx, j->k.id, j->k.revoked_ms);
+  json_t *detail = json_pack("{s:s}", "name", j->k.name);
+  json_t *payload = http_apikey_json(&j->k);
+  if (rc == STORE_OK) rc = cli_audit(tx, "apikey.revoke", subject_of(j), detail);
+  if (rc == STORE_OK) rc = cli_event(tx, "apikey.revoked", subject_of(j), payload, ROLE_ADMIN);
+  json_decref(detail);
+  json_decref(payload);
+  return rc;
+}
+
+static int run(struct store *s, const char *sub, const struct cli_args *a, struct job *j) {
+  if (strcmp(sub, "add") == 0) return add(s, a, j);
+  if (strcmp(sub, "list") == 0) {
+    buf_init(&j->out, 64u << 20);
+    int rc = store_write(s, list_tx, j) == STORE_OK ? CLI_OK : cli_fail("listing API keys failed");
+    if (rc == CLI_OK && j->out.data) fwrite(j->out.data, 1, j->out.len, stdout);
+    buf_free(&j->out);
+    return rc;
+  }
+  if (store_write(s, revoke_tx, j) != STORE_OK) return cli_fail("revoking API key %s failed", j->name);
+  if (!j->found) return cli_fail("no API key named %s; `hamyar apikey list` shows them", j->name);
+  printf(j->already_revoked ? "API key %s was already revoked\n" : "revoked API key %s\n", j->name);
+  return CLI_OK;
+}
+
+int cli_apikey(int argc, char **argv) {
+  static const struct cli_opt opts[] = {{"db", true}, {"config", true}, {"role", true}, {NULL}};
+  static const struct {
+    const char *name, *verb;
+    size_t npos;
+  } subverbs[] = {{"add", "apikey add", 1}, {"list", "apikey list", 0}, {"revoke", "apikey revoke", 1}};
+  if (argc < 1 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0) {
+    fputs(help, argc < 1 ? stderr : stdout);
+    return argc < 1 ? CLI_USAGE : CLI_OK;
+  }
+  size_t k = 0;
+  while (k < 3 && strcmp(subverbs[k].name, argv[0]) != 0) k++;
+  if (k == 3) return cli_usage_error("apikey", "unknown subcommand \"%s\"", argv[0]);
+
+  struct cli_args a;
+  struct cli_config cfg;
+  int rc = cli_parse(subverbs[k].verb, argc - 1, argv + 1, opts, "NAME", subverbs[k].npos, subverbs[k].npos, &a);
+  if (rc != CLI_OK) return rc;
+  if (a.help) {
+    fputs(help, stdout);
+    return CLI_OK;
+  }
+  if (k != 0 && cli_flag(&a, "role")) return cli_usage_error(a.verb, "--role belongs to `apikey add`");
+  if (subverbs[k].npos && !account_name_valid(a.pos[0]))
+    return cli_usage_error(a.verb, "a key name is 1 to 64 characters of a-z, 0-9, '.', '_' and '-'");
+  if ((rc = cli_config_load(&cfg, &a)) != CLI_OK) return rc;
+  if (account_init() != 0) return cli_fail("cannot initialise libsodium");
+  struct store *s = cli_open_store(&cfg, 0);
+  if (s) {
+    struct job j = {.name = subverbs[k].npos ? a.pos[0] : NULL, .arena = cfg.arena};
+    rc = run(s, argv[0], &a, &j);
+    store_close(s);
+  } else {
+    rc = CLI_FAILED;
+  }
+  arena_free(cfg.arena);
+  return rc;
+}

@@ -1,0 +1,115 @@
+/* serve.c — `hamyar serve`: runs the HTTP server until SIGTERM or SIGINT.
+ *
+ * The two signals are blocked in every thread before any thread starts (the store's
+ * writer, libmicrohttpd's pool), so only main receives them, with sigwait; shutdown
+ * then runs in ordinary code, not in a signal handler. stdout carries exactly one
+ * line, "hamyar: listening on http://HOST:PORT" with the real port (also when port 0
+ * was asked for), which scripts and tests wait for; everything else goes to the log
+ * on stderr.
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/cli.h"
+#include "http/http.h"
+#include "locale/locale.h"
+#include "util/arena.h"
+
+static const char help[] =
+    "usage: hamyar serve [--db PATH] [--listen HOST:PORT] [--web DIR] [--threads N]\n"
+    "                    [--config PATH]\n"
+    "\n"
+    "Serves the API and the console until SIGTERM or SIGINT (Ctrl-C), then finishes the\n"
+    "requests in flight and exits 0. Prints one line, \"hamyar: listening on\n"
+    "http://HOST:PORT\", once it accepts connections (port 0 picks a free port; the\n"
+    "line shows which). Logs are JSON lines on stderr.\n"
+    "\n"
+    "  --listen HOST:PORT   where to listen (default 127.0.0.1:8110)\n"
+    "  --web DIR            the console's files (default ./web, or HAMYAR_WEB)\n"
+    "  --threads N          worker threads (default: one per core)\n"
+    "\n"
+    "See `hamyar --help` for the configuration keys (session timeouts, limits, ...).\n";
+
+static int serve(const struct cli_config *cfg) {
+  int rc = CLI_FAILED;
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  /* Before any thread exists, so that every thread inherits the mask. */
+  pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+  signal(SIGPIPE, SIG_IGN); /* a client that hung up is an error return, not a death */
+
+  if (loc_init() != 0) return cli_fail("cannot initialise ICU (the locale data)");
+  if (account_init() != 0) {
+    loc_done();
+    return cli_fail("cannot initialise libsodium");
+  }
+  struct store *store = cli_open_store(cfg, 0);
+  if (!store) {
+    loc_done();
+    return CLI_FAILED;
+  }
+
+  struct stat st;
+  const char *web = cfg->web;
+  if (stat(web, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    log_msg(LOG_WARN, "cli.serve", "the web directory %s does not exist; serving the API only", web);
+    web = NULL;
+  }
+  struct account_policy policy = cli_config_policy(cfg);
+  struct http_config hc = {
+      .host = cfg->host,
+      .port = cfg->port,
+      .web_dir = web,
+      .threads = cfg->threads,
+      .conn_limit = cfg->conn_limit,
+      .conn_timeout_s = cfg->conn_timeout_s,
+      .body_max = (size_t)cfg->body_max,
+      .login_rate_per_min = cfg->login_rate,
+      .cookie_secure = cfg->cookie_secure,
+      .policy = &policy,
+      .sse_heartbeat_s = cfg->sse_heartbeat_s,
+  };
+  struct app app = {.store = store, .cfg = &hc};
+  struct http_server *srv = http_server_start(&app);
+  if (!srv) {
+    cli_fail("cannot serve on %s:%u (see the log above)", cfg->host, (unsigned)cfg->port);
+    goto done;
+  }
+  bool v6 = strchr(cfg->host, ':') != NULL;
+  printf("hamyar: listening on http://%s%s%s:%u\n", v6 ? "[" : "", cfg->host, v6 ? "]" : "",
+         (unsigned)http_server_port(srv));
+  fflush(stdout);
+
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  log_msg(LOG_INFO, "cli.serve", "%s received; stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  http_server_stop(srv);
+  rc = CLI_OK;
+done:
+  store_close(store);
+  loc_done();
+  return rc;
+}
+
+int cli_serve(int argc, char **argv) {
+  static const struct cli_opt opts[] = {
+      {"db", true}, {"config", true}, {"listen", true}, {"web", true}, {"threads", true}, {NULL},
+  };
+  struct cli_args a;
+  struct cli_config cfg;
+  int rc = cli_parse("serve", argc, argv, opts, NULL, 0, 0, &a);
+  if (rc != CLI_OK) return rc;
+  if (a.help) {
+    fputs(help, stdout);
+    return CLI_OK;
+  }
+  if ((rc = cli_config_load(&cfg, &a)) != CLI_OK) return rc;
+  rc = serve(&cfg);
+  arena_free(cfg.arena);
+  return rc;
+}

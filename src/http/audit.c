@@ -1,0 +1,100 @@
+/* audit.c — GET /api/v1/audit: the audit log, newest first (supervisor, admin).
+ *
+ * Filters: from, to (RFC 3339 instants, or Jalali periods such as 1404-07: `from`
+ * takes the period's start and `to` its end, so to=1404-07 includes all of Mehr; `to`
+ * is exclusive), actor, action ("session.*" for a prefix), subject; paged by
+ * cursor (the id below which the next page starts). Reading the log is itself audited,
+ * one row per request, appended after the rows are read so the answer does not show
+ * its own read.
+ */
+#include <sodium.h>
+
+#include "http/accounts.h"
+#include "http/routes.h"
+#include "locale/locale.h"
+#include "util/arena.h"
+#include "util/clock.h"
+
+#define PAGE_DEFAULT 50
+#define PAGE_MAX 200
+
+/* An instant for `from` or `to`. Replies 400 and returns -1 when malformed. */
+static int parse_when(struct http_req *req, const char *name, bool end, int64_t *out) {
+  const char *text = http_query(req, name);
+  *out = 0;
+  if (!text || !*text) return 0;
+  if (clock_parse_rfc3339(text, out) == 0) return 0;
+  enum loc_period_kind kind;
+  struct loc_period p;
+  if (loc_period_parse(text, &kind, &p) == 0) {
+    *out = end ? p.end_ms : p.start_ms;
+    return 0;
+  }
+  http_reply_error(req, ERR_INVALID_FIELD, name,
+                   "Give an RFC 3339 time (2025-10-01T08:30:00Z) or a Jalali period (1404, 1404-07, 1404-07-09).");
+  return -1;
+}
+
+static json_t *hex(const uint8_t h[32]) {
+  char text[65];
+  return json_string(sodium_bin2hex(text, sizeof text, h, 32));
+}
+
+static json_t *row_json(const struct audit_row *r) {
+  json_t *detail = r->detail ? json_loads(r->detail, 0, NULL) : NULL;
+  if (!json_is_object(detail)) {
+    json_decref(detail);
+    detail = json_object();
+  }
+  return json_pack("{s:I,s:o,s:I,s:s,s:s,s:s,s:o,s:s,s:s,s:o}", "id", (json_int_t)r->id, "time",
+                   http_time_json(r->time_ms), "actor_id", (json_int_t)r->actor_id, "actor", r->actor,
+                   "action", r->action, "subject", r->subject, "detail", detail, "ip", r->ip,
+                   "request_id", r->request_id, "hash", hex(r->hash));
+}
+
+static enum store_rc list_tx(void *cls, struct store_tx *tx) {
+  struct http_req *req = cls;
+  struct audit_filter f = *(const struct audit_filter *)req->ctx;
+  size_t limit = f.limit;
+  struct audit_row *rows;
+  size_t n;
+  f.limit = limit + 1; /* one more than asked tells whether there is a next page */
+  enum store_rc rc = store_of(tx)->audit_list(tx, &f, req->arena, &rows, &n);
+  if (rc != STORE_OK) return rc;
+  bool more = n > limit;
+  if (more) n = limit;
+  json_t *items = json_array();
+  for (size_t i = 0; i < n; i++) json_array_append_new(items, row_json(&rows[i]));
+  json_t *cursor = more ? json_sprintf("%lld", (long long)rows[n - 1].id) : json_null();
+  json_t *detail = json_pack("{s:I,s:I,s:s?,s:s?,s:s?,s:I,s:I}", "from_ms", (json_int_t)f.from_ms, "to_ms",
+                             (json_int_t)f.to_ms, "actor", f.actor, "action", f.action, "subject", f.subject,
+                             "before_id", (json_int_t)f.before_id, "count", (json_int_t)n);
+  rc = http_audit(req, tx, "audit.read", "", detail);
+  json_decref(detail);
+  if (rc == STORE_OK) {
+    http_set_result(req, 200, json_pack("{s:o,s:o}", "items", items, "next_cursor", cursor));
+  } else {
+    json_decref(items);
+    json_decref(cursor);
+  }
+  return rc;
+}
+
+http_status_t audit_list(struct http_req *req) {
+  struct audit_filter *f = arena_alloc(req->arena, sizeof *f);
+  int64_t limit;
+  if (!f) return http_reply_error(req, ERR_INTERNAL, NULL, NULL);
+  if (http_query_int(req, "limit", 1, PAGE_MAX, PAGE_DEFAULT, &limit) != 0) return http_last_status(req);
+  if (parse_when(req, "from", false, &f->from_ms) != 0 || parse_when(req, "to", true, &f->to_ms) != 0)
+    return http_last_status(req);
+  if (http_query_cursor(req, &f->before_id) != 0) return http_last_status(req);
+  /* Empty filters are no filters. */
+  const char *actor = http_query(req, "actor"), *action = http_query(req, "action"),
+             *subject = http_query(req, "subject");
+  f->actor = actor && *actor ? actor : NULL;
+  f->action = action && *action ? action : NULL;
+  f->subject = subject && *subject ? subject : NULL;
+  f->limit = (size_t)limit;
+  req->ctx = f;
+  return http_write(req, list_tx);
+}

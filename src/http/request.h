@@ -1,0 +1,102 @@
+/* request.h — the server's own view of a request, shared by the files of src/http/
+ * that talk to libmicrohttpd (server.c, dispatch.c, reply.c, tx.c, static.c,
+ * events.c). Handlers never include this: they see struct http_req (http.h).
+ *
+ * Lifetime: a struct http_ctx is created when libmicrohttpd reports the request line
+ * (the URI log callback), lives in its own arena, and is released by the completion
+ * callback together with everything the request allocated: the arena, the body
+ * buffer, the parsed JSON body and any result a handler left behind.
+ */
+#ifndef HAMYAR_HTTP_REQUEST_H
+#define HAMYAR_HTTP_REQUEST_H
+
+#include <microhttpd.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "http/http.h"
+#include "util/buf.h"
+
+/* A response header queued by http_add_header() before the answer exists. */
+struct http_kv {
+  const char *name, *value;
+  struct http_kv *next;
+};
+
+enum http_phase {
+  PHASE_NEW = 0, /* request line and headers seen, no checks done yet */
+  PHASE_BODY,    /* checks passed, collecting the body */
+  PHASE_DISCARD, /* the body passed the cap: reading and dropping the rest (see server.c) */
+  PHASE_DONE,    /* answered or handed to the handler */
+};
+
+struct http_ctx {
+  struct http_req req; /* first: a struct http_req * is also a struct http_ctx * */
+  struct http_server *srv;
+  struct MHD_Connection *conn;
+  int64_t start_ns;     /* monotonic clock at the request line */
+  const char *raw_uri;  /* as received, before any decoding (arena) */
+  struct buf body;      /* the upload, bounded by cfg->body_max */
+  size_t discarded;     /* bytes dropped after the body passed the cap */
+  enum http_phase phase;
+  bool answered;        /* a response was queued (or queuing failed) */
+  bool refused;         /* libmicrohttpd refused the response: close the connection */
+  bool counted;         /* counted in srv->in_flight (from complete headers to the end) */
+  int status;           /* the status queued */
+  struct http_kv *headers;
+  int route_slot;       /* metrics slot: route index, or one of METRICS_SLOT_* */
+  bool idem_raced;      /* http_write: a concurrent duplicate stored the key first */
+  store_tx_fn tx_fn;    /* http_write/http_read: the handler's callback */
+};
+
+static inline struct http_ctx *http_ctx_of(struct http_req *req) {
+  return (struct http_ctx *)req;
+}
+
+struct http_server {
+  struct MHD_Daemon *daemon;
+  struct app *app;
+  struct http_config cfg;   /* the caller's config with defaults filled in */
+  char *web_root;           /* realpath of cfg.web_dir, or NULL: no static files */
+  uint16_t port;
+  atomic_int in_flight;     /* requests with complete headers, not yet completed */
+  bool made_hub, made_limiter, made_metrics; /* what stop must release */
+};
+
+/* ---- reply.c ------------------------------------------------------------------ */
+
+/* Queues `resp` with `status` after adding the request id, the security headers and
+ * the headers queued by http_add_header(). Consumes resp. Returns status. */
+int http_send(struct http_ctx *c, int status, struct MHD_Response *resp);
+/* Sends `len` bytes of `text` (copied) with a Content-Type. */
+int http_reply_text(struct http_req *req, int status, const char *content_type,
+                    const char *text, size_t len);
+
+/* ---- dispatch.c --------------------------------------------------------------- */
+
+/* The first call for a request (headers complete): URL cap, routing, early 4xx.
+ * Static files are answered here. */
+void http_dispatch_begin(struct http_ctx *c);
+/* The body is complete: body checks, authentication, roles, idempotency, handler. */
+void http_dispatch_finish(struct http_ctx *c);
+/* True for paths that belong to the API rather than to the static console. */
+bool http_path_is_api(const char *path);
+
+/* ---- static.c ----------------------------------------------------------------- */
+
+/* Answers a request for a file of the console (GET/HEAD under web_root). */
+void http_static_serve(struct http_ctx *c);
+/* Percent-decodes `in` (len bytes) into the arena. NULL when an escape is malformed
+ * or the result would hold a NUL byte. */
+char *http_percent_decode(struct arena *a, const char *in, size_t len);
+
+/* ---- tx.c --------------------------------------------------------------------- */
+
+/* Before the handler of an HTTP_IDEMPOTENT route: validates Idempotency-Key and
+ * replays a stored answer. 0: go on to the handler; -1: answered. */
+int http_idempotency_check(struct http_ctx *c);
+/* The principal that owns idempotency keys: user id, or -(API key id). */
+int64_t http_principal_id(const struct http_req *req);
+
+#endif

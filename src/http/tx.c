@@ -1,0 +1,244 @@
+/* tx.c — handlers' transactions and what they leave behind: answers prepared inside
+ * a transaction, audit rows, events, and stored answers for Idempotency-Key.
+ *
+ * An idempotent answer is stored in the same transaction as the change it reports,
+ * so either both are committed or neither: a retry can never create the record twice,
+ * and never finds a key whose change was rolled back.
+ */
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/request.h"
+#include "util/arena.h"
+#include "util/clock.h"
+#include "util/log.h"
+
+/* ---- answers prepared in a transaction ------------------------------------------- */
+
+void http_set_result(struct http_req *req, int status, json_t *body) {
+  /* The store may run the callback again after a transient failure: the last
+   * answer wins, and an earlier body must not leak. */
+  json_decref(req->result.body);
+  req->result = (struct http_result){.status = status, .body = body};
+}
+
+void http_set_error(struct http_req *req, enum err_code code, const char *field,
+                    const char *message) {
+  json_decref(req->result.body);
+  req->result = (struct http_result){.status = err_status(code),
+                                     .error = code,
+                                     .field = arena_strdup(req->arena, field),
+                                     .message = arena_strdup(req->arena, message)};
+}
+
+int64_t http_principal_id(const struct http_req *req) {
+  switch (req->who.kind) {
+    case PRINCIPAL_USER:
+      return req->who.id;
+    case PRINCIPAL_APIKEY:
+      return -req->who.id;
+    default:
+      return 0;
+  }
+}
+
+static const char *route_name(struct http_req *req) {
+  return arena_printf(req->arena, "%s %s", req->route->method, req->route->pattern);
+}
+
+static void body_hash(const struct http_req *req, uint8_t out[32]) {
+  crypto_hash_sha256(out, (const unsigned char *)(req->raw_body ? req->raw_body : ""),
+                     req->raw_body ? req->raw_len : 0);
+}
+
+static bool idempotent(const struct http_req *req) {
+  return req->route && (req->route->flags & HTTP_IDEMPOTENT) && req->idem_key;
+}
+
+/* Runs the handler's callback; on success of an idempotent request, stores the answer
+ * with the key in the same transaction. */
+static enum store_rc write_tx(void *cls, struct store_tx *tx) {
+  struct http_req *req = cls;
+  struct http_ctx *c = http_ctx_of(req);
+  c->idem_raced = false;
+  enum store_rc rc = c->tx_fn(req, tx);
+  if (rc != STORE_OK || !idempotent(req) || req->result.status < 200 || req->result.status > 299)
+    return rc;
+  char *text = req->result.body ? json_dumps(req->result.body, JSON_COMPACT) : NULL;
+  if (req->result.body && !text) return STORE_HARD;
+  struct idem_record r = {.principal = http_principal_id(req),
+                          .key = req->idem_key,
+                          .route = route_name(req),
+                          .status = req->result.status,
+                          .response = text ? text : "",
+                          .created_ms = clock_now_ms()};
+  body_hash(req, r.body_hash);
+  rc = r.route ? store_of(tx)->idem_put(tx, &r) : STORE_HARD;
+  free(text);
+  if (rc == STORE_CONFLICT) c->idem_raced = true; /* a concurrent twin stored it first */
+  return rc;
+}
+
+static enum store_rc read_tx(void *cls, struct store_tx *tx) {
+  struct http_req *req = cls;
+  return http_ctx_of(req)->tx_fn(req, tx);
+}
+
+/* Sends what the callback left in req->result, or maps the store's answer. */
+static http_status_t answer(struct http_req *req, enum store_rc rc) {
+  struct http_result r = req->result;
+  req->result = (struct http_result){0};
+  if (r.status && (rc == STORE_OK || r.status >= 400)) {
+    /* http_set_error leaves no body: the error comes from the registry. */
+    if (r.body || r.status < 400) return http_reply_json(req, r.status, r.body);
+    return http_reply_error(req, r.error, r.field, r.message);
+  }
+  /* A success answer from a transaction that then failed was rolled back: drop it. */
+  json_decref(r.body);
+  if (rc == STORE_OK) {
+    log_msg(LOG_ERROR, "http.handler", "%s %s committed without setting an answer", req->method,
+            req->path);
+    return http_reply_error(req, ERR_INTERNAL, NULL, NULL);
+  }
+  return http_reply_store_rc(req, rc);
+}
+
+static int replay_or_mismatch(struct http_req *req);
+
+http_status_t http_write(struct http_req *req, store_tx_fn fn) {
+  struct http_ctx *c = http_ctx_of(req);
+  c->tx_fn = fn;
+  req->result = (struct http_result){0};
+  enum store_rc rc = store_write(req->app->store, write_tx, req);
+  /* Twins with one key can run at once: one commits, and the other fails, either on
+   * storing the key or earlier on the record itself (a username already taken). The
+   * loser answers what the winner stored, as a retry after the fact would. */
+  bool failed = rc != STORE_OK || req->result.status >= 400;
+  if (idempotent(req) && (c->idem_raced || failed)) {
+    json_t *body = req->result.body;
+    req->result.body = NULL;
+    int found = replay_or_mismatch(req);
+    if (found != 1) {
+      json_decref(body);
+      return http_last_status(req);
+    }
+    req->result.body = body;
+    if (c->idem_raced) {
+      json_decref(req->result.body);
+      req->result = (struct http_result){0};
+      log_msg(LOG_ERROR, "http.idempotency", "key reported taken but not found");
+      return http_reply_error(req, ERR_INTERNAL, NULL, NULL);
+    }
+  }
+  return answer(req, rc);
+}
+
+http_status_t http_read(struct http_req *req, store_tx_fn fn) {
+  struct http_ctx *c = http_ctx_of(req);
+  c->tx_fn = fn;
+  req->result = (struct http_result){0};
+  return answer(req, store_read(req->app->store, read_tx, req));
+}
+
+/* ---- audit and events ---------------------------------------------------------------- */
+
+/* Compact JSON with sorted keys, so equal details hash equally; "{}" for none. */
+static const char *detail_text(struct http_req *req, json_t *detail) {
+  if (!detail) return "{}";
+  char *text = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
+  if (!text) return NULL;
+  const char *copy = arena_strdup(req->arena, text);
+  free(text);
+  return copy;
+}
+
+enum store_rc http_audit(struct http_req *req, struct store_tx *tx, const char *action,
+                         const char *subject, json_t *detail) {
+  struct audit_row row = {
+      .time_ms = clock_now_ms(),
+      .actor_id = req->who.kind == PRINCIPAL_USER ? req->who.id : 0,
+      .actor = req->who.name ? req->who.name : "anonymous",
+      .action = action,
+      .subject = subject ? subject : "",
+      .detail = detail_text(req, detail),
+      .ip = req->ip ? req->ip : "",
+      .request_id = req->id,
+  };
+  if (!row.detail) return STORE_HARD;
+  return store_of(tx)->audit_append(tx, &row);
+}
+
+enum store_rc http_event(struct http_req *req, struct store_tx *tx, const char *type,
+                         const char *subject, json_t *payload, role_set audience) {
+  struct event ev = {
+      .time_ms = clock_now_ms(),
+      .type = type,
+      .subject = subject ? subject : "",
+      .payload = detail_text(req, payload),
+      .audience = audience,
+  };
+  if (!ev.payload) return STORE_HARD;
+  return store_of(tx)->event_append(tx, &ev);
+}
+
+/* ---- Idempotency-Key ------------------------------------------------------------------- */
+
+struct idem_lookup {
+  struct http_req *req;
+  struct idem_record rec;
+  bool found;
+};
+
+static enum store_rc idem_get_tx(void *cls, struct store_tx *tx) {
+  struct idem_lookup *l = cls;
+  enum store_rc rc = store_of(tx)->idem_get(tx, http_principal_id(l->req), l->req->idem_key,
+                                            l->req->arena, &l->rec);
+  l->found = rc == STORE_OK;
+  return rc == STORE_NOT_FOUND ? STORE_OK : rc;
+}
+
+/* Looks the key up and answers from the record when there is one: the stored answer
+ * for the same request, 409 for another. 0 answered; 1 no record; -1 answered 500. */
+static int replay_or_mismatch(struct http_req *req) {
+  struct idem_lookup l = {.req = req};
+  if (store_read(req->app->store, idem_get_tx, &l) != STORE_OK) {
+    http_reply_error(req, ERR_INTERNAL, NULL, NULL);
+    return -1;
+  }
+  if (!l.found) return 1;
+  uint8_t hash[32];
+  body_hash(req, hash);
+  const char *route = route_name(req);
+  if (!route || !l.rec.route || strcmp(route, l.rec.route) != 0 ||
+      sodium_memcmp(hash, l.rec.body_hash, sizeof hash) != 0) {
+    http_reply_error(req, ERR_IDEMPOTENCY_MISMATCH, "Idempotency-Key", NULL);
+    return 0;
+  }
+  http_add_header(req, "Idempotent-Replayed", "true");
+  const char *text = l.rec.response ? l.rec.response : "";
+  http_reply_text(req, l.rec.status, text[0] ? "application/json" : NULL, text, strlen(text));
+  return 0;
+}
+
+int http_idempotency_check(struct http_ctx *c) {
+  struct http_req *req = &c->req;
+  if (!(req->route->flags & HTTP_IDEMPOTENT)) return 0;
+  const char *key = http_header(req, "Idempotency-Key");
+  if (!key) return 0;
+  size_t n = strlen(key);
+  bool ok = n >= 1 && n <= 128;
+  for (size_t i = 0; ok && i < n; i++)
+    if (key[i] < 0x20 || key[i] > 0x7e) ok = false;
+  if (!ok) {
+    http_reply_error(req, ERR_INVALID_FIELD, "Idempotency-Key",
+                     "must be 1 to 128 printable ASCII characters");
+    return -1;
+  }
+  req->idem_key = arena_strdup(req->arena, key);
+  if (!req->idem_key) {
+    http_reply_error(req, ERR_INTERNAL, NULL, NULL);
+    return -1;
+  }
+  return replay_or_mismatch(req) == 1 ? 0 : -1;
+}
