@@ -37,13 +37,8 @@ struct arena;
 struct store;
 struct store_tx;
 
-enum store_rc {
-  STORE_OK = 0,
-  STORE_NOT_FOUND = 1, /* no such row (or a row it refers to, e.g. the user of a session) */
-  STORE_CONFLICT = 2,  /* a uniqueness rule would be broken (e.g. username taken) */
-  STORE_SOFT = -1,     /* transient (busy, serialization); retried inside the store */
-  STORE_HARD = -2,     /* failure; logged */
-};
+#include "store/store_rc.h"
+#include "store/store_emergency.h"
 
 /* ---- records --------------------------------------------------------------- */
 
