@@ -8,6 +8,7 @@
  * its own read.
  */
 #include <sodium.h>
+#include <string.h>
 
 #include "http/accounts.h"
 #include "http/routes.h"
@@ -33,6 +34,17 @@ static int parse_when(struct http_req *req, const char *name, bool end, int64_t 
   http_reply_error(req, ERR_INVALID_FIELD, name,
                    "Give an RFC 3339 time (2025-10-01T08:30:00Z) or a Jalali period (1404, 1404-07, 1404-07-09).");
   return -1;
+}
+
+/* A text filter; empty is no filter. Replies 400 and returns -1 when not UTF-8. */
+static int text_filter(struct http_req *req, const char *name, const char **out) {
+  const char *text = http_query(req, name);
+  *out = text && *text ? text : NULL;
+  if (*out && !loc_utf8_valid(text, strlen(text))) {
+    http_reply_error(req, ERR_INVALID_UTF8, name, NULL);
+    return -1;
+  }
+  return 0;
 }
 
 static json_t *hex(const uint8_t h[32]) {
@@ -88,12 +100,9 @@ http_status_t audit_list(struct http_req *req) {
   if (parse_when(req, "from", false, &f->from_ms) != 0 || parse_when(req, "to", true, &f->to_ms) != 0)
     return http_last_status(req);
   if (http_query_cursor(req, &f->before_id) != 0) return http_last_status(req);
-  /* Empty filters are no filters. */
-  const char *actor = http_query(req, "actor"), *action = http_query(req, "action"),
-             *subject = http_query(req, "subject");
-  f->actor = actor && *actor ? actor : NULL;
-  f->action = action && *action ? action : NULL;
-  f->subject = subject && *subject ? subject : NULL;
+  if (text_filter(req, "actor", &f->actor) != 0 || text_filter(req, "action", &f->action) != 0 ||
+      text_filter(req, "subject", &f->subject) != 0)
+    return http_last_status(req);
   f->limit = (size_t)limit;
   req->ctx = f;
   return http_write(req, list_tx);

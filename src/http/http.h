@@ -55,7 +55,7 @@ struct http_req {
   struct app *app;
   struct arena *arena;
   const char *method;   /* "GET", "POST", ... */
-  const char *path;     /* the URL path, without the query */
+  const char *path;     /* the URL path, without the query, as sent (percent-encoded) */
   const char *args[4];  /* the {…} segments of the matched route pattern, URL-decoded */
   size_t nargs;
   json_t *body;         /* the parsed JSON object for routes with HTTP_JSON_BODY, else NULL;

@@ -48,7 +48,8 @@ int http_reply_text(struct http_req *req, int status, const char *content_type, 
       MHD_create_response_from_buffer(len, (void *)text, MHD_RESPMEM_MUST_COPY);
   if (!resp) {
     log_msg(LOG_ERROR, "http.reply", "out of memory for a %zu-byte answer", len);
-    c->answered = true; /* nothing can be sent; the connection closes */
+    c->answered = true; /* nothing can be sent: the connection closes */
+    c->refused = true;
     c->phase = PHASE_DONE;
     return 500;
   }

@@ -42,7 +42,7 @@ struct http_ctx {
   enum http_phase phase;
   bool answered;        /* a response was queued (or queuing failed) */
   bool refused;         /* libmicrohttpd refused the response: close the connection */
-  bool counted;         /* counted in srv->in_flight (from complete headers to the end) */
+  bool counted;         /* counted in srv->in_flight (from dispatch to completion) */
   int status;           /* the status queued */
   struct http_kv *headers;
   int route_slot;       /* metrics slot: route index, or one of METRICS_SLOT_* */
@@ -60,7 +60,7 @@ struct http_server {
   struct http_config cfg;   /* the caller's config with defaults filled in */
   char *web_root;           /* realpath of cfg.web_dir, or NULL: no static files */
   uint16_t port;
-  atomic_int in_flight;     /* requests with complete headers, not yet completed */
+  atomic_int in_flight;     /* requests answered or being handled, not yet completed */
   bool made_hub, made_limiter, made_metrics; /* what stop must release */
 };
 

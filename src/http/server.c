@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -61,7 +62,8 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn) {
   c->conn = conn;
   c->start_ns = mono_ns();
   c->route_slot = METRICS_SLOT_UNMATCHED;
-  c->raw_uri = arena_strdup(a, uri ? uri : "");
+  const char *raw = arena_strdup(a, uri ? uri : "");
+  c->raw_uri = raw ? raw : "";
   struct http_req *req = &c->req;
   req->app = srv->app;
   req->arena = a;
@@ -69,14 +71,30 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn) {
   req->who.kind = PRINCIPAL_NONE;
   req->who.name = "anonymous";
   req->method = "";
-  const char *q = c->raw_uri ? strchr(c->raw_uri, '?') : NULL;
-  req->path = c->raw_uri ? (q ? arena_strndup(a, c->raw_uri, (size_t)(q - c->raw_uri)) : c->raw_uri) : "";
+  /* The path stays as sent (percent-encoded): the router and static.c decode it
+   * themselves, segment by segment, so an encoded '/' cannot split a segment. */
+  const char *target = c->raw_uri;
+  if (strncasecmp(target, "http://", 7) == 0 || strncasecmp(target, "https://", 8) == 0) {
+    /* The absolute form ("http://host/path", RFC 9112 §3.2.2) names the same path. */
+    const char *slash = strchr(strstr(target, "//") + 2, '/');
+    target = slash ? slash : "/";
+  }
+  const char *q = strchr(target, '?');
+  req->path = q ? arena_strndup(a, target, (size_t)(q - target)) : target;
   if (!req->path) req->path = "";
   unsigned char rnd[16];
   randombytes_buf(rnd, sizeof rnd);
   sodium_bin2hex(req->id, sizeof req->id, rnd, sizeof rnd);
   req->ip = peer_address(conn, a);
   return c;
+}
+
+/* A request is in flight once it is answered or handed to its handler: a stop waits
+ * for those, not for clients still sending their headers or body. */
+static void count_in_flight(struct http_ctx *c) {
+  if (c->counted) return;
+  atomic_fetch_add(&c->srv->in_flight, 1);
+  c->counted = true;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -94,13 +112,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
   enum MHD_Result result = MHD_YES;
   log_set_request_id(c->req.id);
   if (c->phase == PHASE_NEW) {
-    /* In flight from here: a client still sending its headers does not hold up a stop. */
-    atomic_fetch_add(&srv->in_flight, 1);
-    c->counted = true;
     c->req.method = arena_strdup(c->req.arena, method);
     if (!c->req.method) c->req.method = "";
     c->phase = PHASE_DONE; /* unless dispatch_begin moves on to the body */
     http_dispatch_begin(c);
+    if (c->answered) count_in_flight(c);
   } else if (*upload_size) {
     if (c->phase == PHASE_BODY && buf_append(&c->body, upload_data, *upload_size) != 0) {
       /* The body passed the cap. A declared Content-Length over the cap was refused
@@ -117,8 +133,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     *upload_size = 0;
   } else if (c->phase == PHASE_BODY) {
+    count_in_flight(c);
     http_dispatch_finish(c);
   } else if (c->phase == PHASE_DISCARD) {
+    count_in_flight(c);
     http_reply_error(&c->req, ERR_PAYLOAD_TOO_LARGE, NULL, NULL);
   }
   if ((c->phase == PHASE_DONE && !c->answered) || c->refused) {
@@ -259,11 +277,12 @@ struct http_server *http_server_start(struct app *app) {
     return NULL;
   }
   const struct http_config *cfg = &srv->cfg;
+  /* No MHD_OPTION_LISTENING_ADDRESS_REUSE: its SO_REUSEPORT would let a second server
+   * bind a port this one serves, and requests would be split between the two. */
   srv->daemon = MHD_start_daemon(
       flags, 0, NULL, NULL, on_request, srv,
       MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
       MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-      MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
       MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
       MHD_OPTION_CONNECTION_LIMIT, cfg->conn_limit,
       MHD_OPTION_CONNECTION_TIMEOUT, cfg->conn_timeout_s,
@@ -296,9 +315,13 @@ void http_server_stop(struct http_server *srv) {
   /* Streams end now, so what remains in flight are ordinary requests. */
   app->store->set_commit_hook(app->store, NULL, NULL);
   event_hub_stop(app->hub);
-  for (int waited_ms = 0; atomic_load(&srv->in_flight) > 0 && waited_ms < 10000; waited_ms += 10) {
+  /* Done when nothing has been in flight for a moment: a worker that just finished a
+   * handler may still pick up a request that waited behind it. */
+  int quiet_ms = 0;
+  for (int waited_ms = 0; quiet_ms < 200 && waited_ms < 10000; waited_ms += 10) {
     struct timespec ts = {0, 10 * 1000 * 1000};
     nanosleep(&ts, NULL);
+    quiet_ms = atomic_load(&srv->in_flight) > 0 ? 0 : quiet_ms + 10;
   }
   if (atomic_load(&srv->in_flight) > 0)
     log_msg(LOG_WARN, "http.stop", "%d requests still open after 10 s; closing them",
