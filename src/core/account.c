@@ -180,24 +180,43 @@ done:
   return rc;
 }
 
-bool account_totp_verify(const char *secret, const char *code, int64_t now_ms) {
-  bool ok = false;
+int64_t account_totp_step(int64_t now_ms) {
+  return now_ms / 1000 / ACCOUNT_TOTP_STEP_S;
+}
+
+enum account_totp_result account_totp_check(const char *secret, const char *code, int64_t now_ms,
+                                            int64_t last_step, int64_t *step) {
+  enum account_totp_result res = ACCOUNT_TOTP_WRONG;
   char *raw = NULL;
   size_t rawlen = 0;
-  if (!secret || !code || strlen(code) != ACCOUNT_TOTP_DIGITS) return false;
+  int pos = 0;
+  uint64_t matched = 0;
+  if (!secret || !code || strlen(code) != ACCOUNT_TOTP_DIGITS) return ACCOUNT_TOTP_WRONG;
   for (const char *p = code; *p; p++)
-    if (*p < '0' || *p > '9') return false;
-  if (account_init() != 0) return false;
+    if (*p < '0' || *p > '9') return ACCOUNT_TOTP_WRONG;
+  if (account_init() != 0) return ACCOUNT_TOTP_WRONG;
   if (oath_base32_decode(secret, strlen(secret), &raw, &rawlen) != OATH_OK) goto done;
-  /* window 1: the step before and after now are accepted as well. */
-  ok = oath_totp_validate(raw, rawlen, (time_t)(now_ms / 1000), ACCOUNT_TOTP_STEP_S,
-                          OATH_TOTP_DEFAULT_START_TIME, 1, code) >= 0;
+  /* window 1: the step before and after now are accepted as well; liboath tells which
+   * step matched (its counter), which is what replay is judged by. */
+  if (oath_totp_validate3(raw, rawlen, (time_t)(now_ms / 1000), ACCOUNT_TOTP_STEP_S,
+                          OATH_TOTP_DEFAULT_START_TIME, 1, &pos, &matched, code) < 0)
+    goto done;
+  if ((int64_t)matched <= last_step) {
+    res = ACCOUNT_TOTP_REPLAYED;
+    goto done;
+  }
+  if (step) *step = (int64_t)matched;
+  res = ACCOUNT_TOTP_OK;
 done:
   if (raw) {
     sodium_memzero(raw, rawlen);
     free(raw);
   }
-  return ok;
+  return res;
+}
+
+bool account_totp_verify(const char *secret, const char *code, int64_t now_ms) {
+  return account_totp_check(secret, code, now_ms, -1, NULL) == ACCOUNT_TOTP_OK;
 }
 
 int account_totp_uri(const char *username, const char *secret, char *out, size_t outlen) {

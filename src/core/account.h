@@ -125,8 +125,27 @@ bool account_lock_reached(const struct account_policy *p, int failures);
 /* 0 on success, -1 on failure. */
 int account_totp_secret_new(char out[ACCOUNT_TOTP_SECRET_SIZE]);
 /* True when `code` (6 digits) is the code of `secret` at now_ms, or one step before or
- * after (clock drift between the phone and the server). */
+ * after (clock drift between the phone and the server). Says nothing about replay:
+ * log-in and enrolment use account_totp_check. */
 bool account_totp_verify(const char *secret, const char *code, int64_t now_ms);
+
+/* A TOTP time step: Unix seconds / ACCOUNT_TOTP_STEP_S. Real ones are far above 0, so a
+ * stored last step of 0 means "no code accepted yet". */
+int64_t account_totp_step(int64_t now_ms);
+
+enum account_totp_result {
+  ACCOUNT_TOTP_OK = 0,
+  ACCOUNT_TOTP_WRONG,    /* not a code of this secret within ±1 step of now */
+  ACCOUNT_TOTP_REPLAYED, /* a code of a step at or before the last one accepted */
+};
+
+/* As account_totp_verify, and a code is accepted once only (RFC 6238 §5.2): the step
+ * the code belongs to must be after `last_step`, the step of the last code this user
+ * had accepted (0: none). On ACCOUNT_TOTP_OK, *step (when not NULL) is that step: the
+ * caller stores it as the new last step, in the same transaction that re-checks it
+ * against the stored one, so that two log-ins racing with one code cannot both win. */
+enum account_totp_result account_totp_check(const char *secret, const char *code, int64_t now_ms,
+                                            int64_t last_step, int64_t *step);
 /* "otpauth://totp/hamyar:USERNAME?secret=...&issuer=hamyar&algorithm=SHA1&digits=6&period=30",
  * the text of the QR code an authenticator app scans. The username is URL-safe by
  * account_name_valid. 0 on success, -1 when `out` is too small. */

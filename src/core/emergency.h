@@ -166,6 +166,7 @@ int unit_type_parse(const char *s, enum unit_type *out);
 const char *unit_status_name(enum unit_status s);
 int unit_status_parse(const char *s, enum unit_status *out);
 const char *tcall_state_name(enum tcall_state s);
+int tcall_state_parse(const char *s, enum tcall_state *out);
 const char *call_outcome_name(enum call_outcome o);
 int call_outcome_parse(const char *s, enum call_outcome *out);
 const char *incident_status_name(enum incident_status s);

@@ -209,13 +209,57 @@ static void totp_window(void **state) {
   assert_int_equal(account_totp_uri("ali.rezaei", secret, uri, 20), -1);
 }
 
+/* The step a code matched, whichever step of the window it was, and a code is
+ * accepted once: not again, and not an older one once a newer was accepted. */
+static void totp_replay(void **state) {
+  (void)state;
+  /* RFC 6238 appendix B at 1111111109 s: step 37037036, code 081804 (6 digits). */
+  const int64_t now = 1111111109 * 1000LL;
+  const int64_t T = 1111111109 / 30;
+  int64_t step = 0;
+  assert_int_equal(account_totp_step(now), T);
+  assert_int_equal(account_totp_check(rfc_secret_b32, "081804", now, 0, &step), ACCOUNT_TOTP_OK);
+  assert_int_equal(step, T);
+  /* the same code again, within its window: refused as a replay, step untouched */
+  step = -5;
+  assert_int_equal(account_totp_check(rfc_secret_b32, "081804", now, T, &step), ACCOUNT_TOTP_REPLAYED);
+  assert_int_equal(step, -5);
+  assert_int_equal(account_totp_check(rfc_secret_b32, "081804", now + 30000, T, &step),
+                   ACCOUNT_TOTP_REPLAYED);
+  /* a code of step T matched from a server one step ahead still counts as step T */
+  assert_int_equal(account_totp_check(rfc_secret_b32, "081804", now + 30000, T - 1, &step), ACCOUNT_TOTP_OK);
+  assert_int_equal(step, T);
+  /* an older code once a newer one was accepted */
+  assert_int_equal(account_totp_check(rfc_secret_b32, "081804", now, T + 1, &step), ACCOUNT_TOTP_REPLAYED);
+  /* a wrong code is wrong, whatever the last step */
+  assert_int_equal(account_totp_check(rfc_secret_b32, "081805", now, 0, &step), ACCOUNT_TOTP_WRONG);
+  assert_int_equal(account_totp_check(rfc_secret_b32, "081804", now + 90000, 0, &step), ACCOUNT_TOTP_WRONG);
+  assert_int_equal(account_totp_check(rfc_secret_b32, NULL, now, 0, &step), ACCOUNT_TOTP_WRONG);
+
+  /* each step of the ±1 window: the step reported is the code's own */
+  char *raw = NULL;
+  size_t rawlen = 0;
+  char code[7];
+  assert_int_equal(oath_base32_decode(rfc_secret_b32, strlen(rfc_secret_b32), &raw, &rawlen), OATH_OK);
+  for (int d = -1; d <= 1; d++) {
+    assert_int_equal(oath_totp_generate(raw, rawlen, (time_t)((T + d) * 30), 30, 0, 6, code), OATH_OK);
+    assert_int_equal(account_totp_check(rfc_secret_b32, code, now, T - 2, &step), ACCOUNT_TOTP_OK);
+    assert_int_equal(step, T + d);
+    assert_int_equal(account_totp_check(rfc_secret_b32, code, now, T + d, NULL), ACCOUNT_TOTP_REPLAYED);
+  }
+  /* after the code of T+1 was accepted, neither T nor T-1 works, even though in the window */
+  assert_int_equal(oath_totp_generate(raw, rawlen, (time_t)(T * 30), 30, 0, 6, code), OATH_OK);
+  assert_int_equal(account_totp_check(rfc_secret_b32, code, now, T + 1, NULL), ACCOUNT_TOTP_REPLAYED);
+  free(raw);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(names),         cmocka_unit_test(password_policy),
       cmocka_unit_test(hashing_round_trip), cmocka_unit_test(tokens),
       cmocka_unit_test(apikeys),       cmocka_unit_test(session_edges),
       cmocka_unit_test(lock_out),      cmocka_unit_test(totp_known_vectors),
-      cmocka_unit_test(totp_window),
+      cmocka_unit_test(totp_window),   cmocka_unit_test(totp_replay),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
