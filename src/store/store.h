@@ -14,6 +14,12 @@
  *     serialization failure) are retried by the store, not by the caller.
  *   - store_read(): the callback runs on the calling thread with that thread's own
  *     read connection, in a read transaction (a consistent snapshot).
+ *   - store_write_async(): store_write() without the wait, for a caller that must not
+ *     hold a thread while a commit is pending (the HTTP server). The job joins the same
+ *     queue and runs in the same batches; done(done_cls, rc) is called exactly once, on
+ *     the writer thread, after the batch's COMMIT is durable (or its failure is final),
+ *     with what store_write() would have returned. done must only signal (wake a
+ *     thread, resume a connection): the next batch waits for it.
  * The callback must not block on anything but the store and must not call
  * store_write()/store_read() itself.
  *
@@ -52,6 +58,8 @@ struct user {
   bool locked;                /* set after too many failed log-ins, cleared by unlock */
   const char *totp_secret;    /* base32; NULL when not enrolled */
   bool totp_enabled;          /* true once the user confirmed a code */
+  int64_t totp_last_step;     /* TOTP step (Unix s / 30) of the last code accepted, 0: none;
+                               * codes of that step or older are refused (no replay) */
   bool latin_digits;          /* display preference: Latin digits instead of Persian */
   int64_t created_ms;
   int64_t password_changed_ms;
@@ -77,6 +85,7 @@ struct apikey {
   int64_t created_ms;
   int64_t revoked_ms;    /* 0 while valid */
   int64_t created_by;    /* user id, 0 when made by the CLI */
+  int64_t unit_id;       /* ROLE_UNIT keys: the one unit the key acts for; 0 otherwise */
 };
 
 struct audit_row {
@@ -129,6 +138,7 @@ struct store_stats {
 };
 
 typedef enum store_rc (*store_tx_fn)(void *cls, struct store_tx *tx);
+typedef void (*store_done_fn)(void *done_cls, enum store_rc rc);
 typedef void (*store_commit_hook)(void *cls, int64_t last_event_id);
 
 /* ---- the interface ---------------------------------------------------------- */
@@ -142,6 +152,13 @@ struct store {
   /* Transactions, as described at the top of this file. */
   enum store_rc (*write)(struct store *s, store_tx_fn fn, void *cls);
   enum store_rc (*read)(struct store *s, store_tx_fn fn, void *cls);
+  /* Queues fn like write() and returns STORE_OK at once; done reports the outcome.
+   * STORE_HARD (logged) when the store is read-only, closing or out of memory: then
+   * nothing was queued and done is never called. cls and done_cls must stay valid
+   * until done is called. close() runs every job queued before it and calls its done
+   * before it returns. */
+  enum store_rc (*write_async)(struct store *s, store_tx_fn fn, void *cls, store_done_fn done,
+                               void *done_cls);
 
   /* Called on the writer thread after each commit that appended events, with the
    * highest event id committed. The live event stream wakes its clients from it.
@@ -212,6 +229,10 @@ struct store {
   enum store_rc (*idem_get)(struct store_tx *tx, int64_t principal, const char *key, struct arena *a,
                             struct idem_record *out);
   enum store_rc (*idem_put)(struct store_tx *tx, const struct idem_record *r); /* CONFLICT if present */
+
+  /* The 110 centre: places, units, phone-system calls, calls, incidents, timelines
+   * and the call-handling figures (store_emergency.h). Reached as s->em.call_insert. */
+  struct store_emergency em;
 };
 
 /* The store a transaction belongs to, so that callbacks can reach the operations:
@@ -228,6 +249,10 @@ struct store *store_sqlite_open(const char *path, int flags, char *err, size_t e
 /* Convenience wrappers. */
 static inline enum store_rc store_write(struct store *s, store_tx_fn fn, void *cls) {
   return s->write(s, fn, cls);
+}
+static inline enum store_rc store_write_async(struct store *s, store_tx_fn fn, void *cls,
+                                              store_done_fn done, void *done_cls) {
+  return s->write_async(s, fn, cls, done, done_cls);
 }
 static inline enum store_rc store_read(struct store *s, store_tx_fn fn, void *cls) {
   return s->read(s, fn, cls);

@@ -103,3 +103,13 @@ char *arena_printf(struct arena *a, const char *fmt, ...) {
 }
 
 size_t arena_used(const struct arena *a) { return a ? a->handed : 0; }
+
+bool arena_owns(const struct arena *a, const void *p) {
+  if (!a || !p) return false;
+  uintptr_t at = (uintptr_t)p;
+  for (const struct chunk *c = a->head; c; c = c->next) {
+    uintptr_t start = (uintptr_t)c->data;
+    if (at >= start && at - start < c->used) return true;
+  }
+  return false;
+}

@@ -10,6 +10,7 @@
 #define HAMYAR_UTIL_ARENA_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 struct arena;
@@ -35,5 +36,9 @@ char *arena_vprintf(struct arena *a, const char *fmt, va_list ap);
 
 /* Bytes handed out so far (for metrics and tests). */
 size_t arena_used(const struct arena *a);
+
+/* True when p points into memory this arena handed out (a check that data lives as
+ * long as the arena, e.g. before another thread uses it later). */
+bool arena_owns(const struct arena *a, const void *p);
 
 #endif

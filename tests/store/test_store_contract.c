@@ -45,12 +45,20 @@ static void fill_hash(uint8_t h[32], int seed) {
   for (int i = 0; i < 32; i++) h[i] = (uint8_t)(seed * 31 + i);
 }
 
-/* Every member after `backend` is an operation; a backend must provide them all (this
- * catches an operation added to store.h but not to a backend). */
+/* Every member after `backend` is an operation (or, like `em`, a struct of operations);
+ * a backend must provide them all (this catches an operation added to store.h or
+ * store_emergency.h but not to a backend). */
 static void every_operation_is_provided(void **state) {
   struct store *s = *state;
   assert_non_null(s->backend);
   typedef void (*any_fn)(void);
+  /* The 110 centre's part first, so that a failure there says where. */
+  for (size_t off = 0; off + sizeof(any_fn) <= sizeof s->em; off += sizeof(any_fn)) {
+    any_fn fn;
+    memcpy(&fn, (const char *)&s->em + off, sizeof fn);
+    if (!fn)
+      fail_msg("the operation at offset %zu of struct store_emergency (s->em) is missing", off);
+  }
   for (size_t off = offsetof(struct store, close); off + sizeof(any_fn) <= sizeof *s;
        off += sizeof(any_fn)) {
     any_fn fn;
@@ -64,6 +72,9 @@ static void every_operation_is_provided(void **state) {
 #include "store_contract_accounts.inc"
 #include "store_contract_records.inc"
 #include "store_contract_concurrency.inc"
+#include "store_contract_async.inc"
+#include "store_contract_emergency.inc"
+#include "store_contract_emergency_calls.inc"
 
 static int store_contract_run(const struct store_factory *f) {
   factory = f;
@@ -83,6 +94,9 @@ static int store_contract_run(const struct store_factory *f) {
       cmocka_unit_test_setup_teardown(idempotency_records_are_stored_once_per_principal_and_key,
                                       setup, teardown),
       CONCURRENCY_TESTS,
+      ASYNC_TESTS,
+      EMERGENCY_PLACE_TESTS,
+      EMERGENCY_CALL_TESTS,
   };
   return cmocka_run_group_tests_name(f->name, tests, NULL, NULL);
 }

@@ -1,7 +1,8 @@
 /* test_store_sqlite.c — what only the SQLite backend promises: refusing files it must
  * not touch, WAL with synchronous=FULL, the schema's names, read-only opening, several
- * writers on one file, and the writer's handling of callbacks that misbehave. The
- * behaviour every backend shares is in test_store_contract.c. */
+ * writers on one file, the writer's handling of callbacks that misbehave, and migrating
+ * a file made by an older schema. The behaviour every backend shares is in
+ * test_store_contract.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -209,20 +210,39 @@ static void the_writer_uses_wal_with_full_sync_and_readers_are_query_only(void *
 
 static void the_schema_has_the_agreed_names(void **state) {
   (void)state;
-  static const char *const tables[][13] = {
+  static const char *const tables[][25] = {
       {"users", "id", "username", "display_name", "password_hash", "roles", "disabled", "locked",
-       "totp_secret", "totp_enabled", "latin_digits", "created_ms", "password_changed_ms"},
+       "totp_secret", "totp_enabled", "latin_digits", "created_ms", "password_changed_ms",
+       "totp_last_step"},
       {"login_failures", "user_id", "time_ms"},
       {"sessions", "id", "token_hash", "csrf_hash", "user_id", "created_ms", "last_seen_ms",
        "revoked_ms", "ip"},
       {"apikeys", "id", "name", "role", "key_hash", "prefix", "created_ms", "revoked_ms",
-       "created_by"},
+       "created_by", "unit_id"},
       {"audit", "id", "time_ms", "actor_id", "actor", "action", "subject", "detail", "ip",
        "request_id", "prev_hash", "hash"},
       {"events", "id", "time_ms", "type", "subject", "payload", "audience"},
       {"idempotency", "principal", "key", "route", "body_hash", "status", "response",
        "created_ms"},
       {"schema_version", "version"},
+      /* 2: the 110 centre */
+      {"counties", "id", "code", "name_fa", "name_en", "seat_lat", "seat_lon", "border"},
+      {"stations", "id", "code", "county", "kind", "name_fa", "name_en", "lat", "lon"},
+      {"entry_points", "id", "code", "name_fa", "name_en", "road", "neighbour", "lat", "lon"},
+      {"units", "id", "code", "call_sign_fa", "station", "type", "seats", "status", "status_ms",
+       "incident_id", "has_position", "lat", "lon", "position_ms"},
+      {"unit_positions", "unit_id", "time_ms", "lat", "lon"},
+      {"telephony_calls", "id", "ext_id", "ani", "has_location", "lat", "lon", "uncertainty_m",
+       "location_source", "state", "ring_ms", "answer_ms", "end_ms", "call_id"},
+      {"calls", "id", "telephony_call_id", "caller_number", "caller_name", "has_location", "lat",
+       "lon", "uncertainty_m", "address", "county", "type", "priority", "narrative", "outcome",
+       "incident_id", "ring_ms", "answer_ms", "created_ms", "taker_id"},
+      {"incidents", "id", "year", "seq", "type", "priority", "status", "county", "has_location",
+       "lat", "lon", "address", "call_count", "first_call_id", "created_ms", "answer_ms",
+       "dispatch_ms", "en_route_ms", "on_scene_ms", "cleared_ms", "closed_ms", "updated_ms",
+       "disposition"},
+      {"incident_seq", "year", "last"},
+      {"timeline", "id", "incident_id", "time_ms", "actor_id", "actor", "kind", "text", "data"},
   };
   char path[128], sql[256];
   new_path(path, sizeof path);
@@ -231,7 +251,7 @@ static void the_schema_has_the_agreed_names(void **state) {
   assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
   for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
     int n = 0;
-    while (n + 1 < 13 && tables[t][n + 1]) n++;
+    while (n + 1 < 25 && tables[t][n + 1]) n++;
     snprintf(sql, sizeof sql, "SELECT count(*) FROM pragma_table_info('%s')", tables[t][0]);
     assert_int_equal(raw_int(db, sql), n);
     for (int c = 1; c <= n; c++) {
@@ -246,6 +266,12 @@ static void the_schema_has_the_agreed_names(void **state) {
   assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
                                "name IN ('audit_action', 'audit_time')"),
                    2);
+  assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
+                               "name IN ('calls_created', 'calls_caller_created', "
+                               "'calls_incident', 'incidents_status_updated', "
+                               "'incidents_created', 'units_station', 'timeline_incident', "
+                               "'telephony_calls_open', 'telephony_calls_abandoned')"),
+                   9);
   sqlite3_close(db);
 }
 
@@ -431,6 +457,117 @@ static void a_changed_audit_row_breaks_the_chain(void **state) {
   store_close(s);
 }
 
+/* ---- migrations -------------------------------------------------------------- */
+
+struct walk_count {
+  int rows, first_bad;
+};
+
+static int count_row(void *cls, const struct audit_row *row) {
+  struct walk_count *w = cls;
+  uint8_t zero[32] = {0};
+  w->rows++;
+  if (row->id == 1 && audit_check_row(row, zero) != 0) w->first_bad = 1;
+  return 0;
+}
+
+static enum store_rc tx_walk_count(void *cls, struct store_tx *tx) {
+  return store_of(tx)->audit_walk(tx, count_row, cls);
+}
+
+/* Rows as an hamyar of schema version 1 wrote them: raw SQL, since today's operations
+ * write the columns of today's schema. The audit row is hashed as audit_append does. */
+static void write_v1_rows(const char *path) {
+  struct audit_row row = {.id = 1, .time_ms = 2, .actor = "cli", .action = "user.create",
+                          .subject = "user:1", .detail = "{}", .ip = "", .request_id = ""};
+  uint8_t zero[32] = {0}, hash[32];
+  assert_int_equal(audit_row_hash(&row, zero, hash), 0);
+  char hex[65], sql[1024];
+  for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", hash[i]);
+  snprintf(sql, sizeof sql,
+           "INSERT INTO users (username, password_hash, roles, created_ms, password_changed_ms) "
+           "VALUES ('old-admin', 'x', %lld, 1, 1);"
+           "INSERT INTO events (time_ms, type, subject, payload, audience) "
+           "VALUES (1, 'user.created', 'user:1', '{}', %lld);"
+           "INSERT INTO audit (id, time_ms, actor_id, actor, action, subject, detail, ip, "
+           "request_id, prev_hash, hash) VALUES (1, 2, 0, 'cli', 'user.create', 'user:1', '{}', "
+           "'', '', zeroblob(32), X'%s');",
+           (long long)ROLE_ADMIN, (long long)ROLE_ADMIN, hex);
+  raw_exec(path, sql);
+}
+
+struct v2_check {
+  struct arena *a;
+  struct user u;
+  int64_t seq, call_id;
+};
+
+/* The 110 operations work on the migrated file. */
+static enum store_rc tx_v2_rows(void *cls, struct store_tx *tx) {
+  struct v2_check *c = cls;
+  struct store *s = store_of(tx);
+  struct county rasht = {.code = "rasht", .name_fa = "رشت", .seat_lat = 37.28, .seat_lon = 49.58};
+  struct call call = {.caller_number = "09111234567", .type = "theft", .priority = 2,
+                      .outcome = CALL_OPERATION, .created_ms = 3, .taker_id = 1};
+  enum store_rc rc = s->user_by_name(tx, "old-admin", c->a, &c->u);
+  if (rc == STORE_OK) rc = s->em.county_upsert(tx, &rasht);
+  if (rc == STORE_OK) rc = s->em.call_insert(tx, &call);
+  if (rc == STORE_OK) rc = s->em.incident_next_seq(tx, 1404, &c->seq);
+  c->call_id = call.id;
+  return rc;
+}
+
+static void a_version_1_database_migrates_and_keeps_its_rows(void **state) {
+  (void)state;
+  char path[128], err[512];
+  new_path(path, sizeof path);
+  /* the file an hamyar of schema version 1 made, with rows in it */
+  struct store *s = store_sqlite_open_upto(path, STORE_OPEN_CREATE, 1, err, sizeof err);
+  assert_non_null(s);
+  assert_int_equal(s->schema_version(s), 1);
+  store_close(s);
+  write_v1_rows(path);
+  sqlite3 *db;
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  assert_int_equal(raw_int(db, "SELECT version FROM schema_version"), 1);
+  assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'calls'"), 0);
+  sqlite3_close(db);
+
+  /* read-only cannot migrate it, and says how to */
+  assert_null(store_sqlite_open(path, STORE_OPEN_READONLY, err, sizeof err));
+  assert_non_null(strstr(err, "has schema version 1 but this hamyar needs"));
+
+  s = open_ok(path, STORE_OPEN_CREATE);
+  assert_int_equal(s->schema_version(s), store_sqlite_newest_version());
+  assert_int_equal(last_event(s), 1);
+  struct walk_count w = {0};
+  assert_int_equal(store_read(s, tx_walk_count, &w), STORE_OK);
+  assert_int_equal(w.rows, 1);
+  assert_int_equal(w.first_bad, 0);
+  struct v2_check c = {.a = arena_new(0)};
+  assert_int_equal(store_write(s, tx_v2_rows, &c), STORE_OK);
+  assert_string_equal(c.u.username, "old-admin");
+  assert_int_equal(c.u.roles, ROLE_ADMIN);
+  assert_int_equal(c.seq, 1);
+  assert_true(c.call_id > 0);
+  arena_free(c.a);
+  store_close(s);
+
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  assert_int_equal(raw_int(db, "SELECT version FROM schema_version"),
+                   store_sqlite_newest_version());
+  assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name "
+                               "IN ('counties', 'stations', 'entry_points', 'units', "
+                               "'unit_positions', 'telephony_calls', 'calls', 'incidents', "
+                               "'incident_seq', 'timeline')"),
+                   10);
+  assert_int_equal(raw_int(db, "SELECT count(*) FROM users WHERE username = 'old-admin'"), 1);
+  assert_int_equal(raw_int(db, "SELECT count(*) FROM audit"), 1);
+  assert_int_equal(raw_int(db, "SELECT count(*) FROM calls"), 1);
+  assert_int_equal(raw_int(db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+  sqlite3_close(db);
+}
+
 static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw) {
   (void)sb, (void)flag, (void)ftw;
   return remove(path);
@@ -448,6 +585,7 @@ int main(void) {
       cmocka_unit_test(files_that_are_not_hamyar_databases_are_refused),
       cmocka_unit_test(the_writer_uses_wal_with_full_sync_and_readers_are_query_only),
       cmocka_unit_test(the_schema_has_the_agreed_names),
+      cmocka_unit_test(a_version_1_database_migrates_and_keeps_its_rows),
       cmocka_unit_test(a_read_only_store_reads_and_refuses_writes),
       cmocka_unit_test(two_stores_on_one_file_take_turns),
       cmocka_unit_test(a_write_waits_for_a_lock_held_elsewhere),

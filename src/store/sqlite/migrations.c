@@ -90,8 +90,172 @@ static const char m0001_foundation[] =
     ") WITHOUT ROWID;\n"
     "CREATE INDEX idempotency_created ON idempotency(created_ms);\n";
 
+/* 2: the 110 centre — places, units, phone-system calls, calls, incidents, timelines.
+ * Ids that mean "none" when 0 in the records (a call's incident, a unit's incident, an
+ * incident's first call, a phone call's call) are NULL here, so that foreign keys hold;
+ * a reference to a missing row is refused (STORE_NOT_FOUND). Places are referred to by
+ * code, as the reference files do. Enumerations are stored as their integer values
+ * (core/emergency.h); their names are for the wire only. */
+static const char m0002_emergency[] =
+    "CREATE TABLE counties (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  code TEXT UNIQUE NOT NULL,\n"
+    "  name_fa TEXT,\n"
+    "  name_en TEXT,\n"
+    "  seat_lat REAL NOT NULL DEFAULT 0,\n"
+    "  seat_lon REAL NOT NULL DEFAULT 0,\n"
+    "  border TEXT\n"
+    ");\n"
+    "CREATE TABLE stations (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  code TEXT UNIQUE NOT NULL,\n"
+    "  county TEXT NOT NULL REFERENCES counties(code),\n"
+    "  kind TEXT,\n"
+    "  name_fa TEXT,\n"
+    "  name_en TEXT,\n"
+    "  lat REAL NOT NULL DEFAULT 0,\n"
+    "  lon REAL NOT NULL DEFAULT 0\n"
+    ");\n"
+    "CREATE INDEX stations_county ON stations(county);\n"
+    "CREATE TABLE entry_points (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  code TEXT UNIQUE NOT NULL,\n"
+    "  name_fa TEXT,\n"
+    "  name_en TEXT,\n"
+    "  road TEXT,\n"
+    "  neighbour TEXT,\n"
+    "  lat REAL NOT NULL DEFAULT 0,\n"
+    "  lon REAL NOT NULL DEFAULT 0\n"
+    ");\n"
+    "CREATE TABLE units (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  code TEXT UNIQUE NOT NULL,\n"
+    "  call_sign_fa TEXT,\n"
+    "  station TEXT NOT NULL REFERENCES stations(code),\n"
+    "  type INTEGER NOT NULL,\n"
+    "  seats INTEGER NOT NULL DEFAULT 0,\n"
+    "  status INTEGER NOT NULL,\n"
+    "  status_ms INTEGER NOT NULL DEFAULT 0,\n"
+    "  incident_id INTEGER REFERENCES incidents(id),\n"
+    "  has_position INTEGER NOT NULL DEFAULT 0,\n"
+    "  lat REAL NOT NULL DEFAULT 0,\n"
+    "  lon REAL NOT NULL DEFAULT 0,\n"
+    "  position_ms INTEGER NOT NULL DEFAULT 0\n"
+    ");\n"
+    "CREATE INDEX units_station ON units(station);\n"
+    "CREATE TABLE unit_positions (\n"
+    "  unit_id INTEGER NOT NULL REFERENCES units(id) ON DELETE CASCADE,\n"
+    "  time_ms INTEGER NOT NULL,\n"
+    "  lat REAL NOT NULL,\n"
+    "  lon REAL NOT NULL\n"
+    ");\n"
+    "CREATE INDEX unit_positions_unit_time ON unit_positions(unit_id, time_ms);\n"
+    "CREATE TABLE telephony_calls (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  ext_id TEXT UNIQUE NOT NULL,\n"
+    "  ani TEXT,\n"
+    "  has_location INTEGER NOT NULL DEFAULT 0,\n"
+    "  lat REAL NOT NULL DEFAULT 0,\n"
+    "  lon REAL NOT NULL DEFAULT 0,\n"
+    "  uncertainty_m REAL NOT NULL DEFAULT 0,\n"
+    "  location_source TEXT,\n"
+    "  state INTEGER NOT NULL,\n"
+    "  ring_ms INTEGER NOT NULL DEFAULT 0,\n"
+    "  answer_ms INTEGER NOT NULL DEFAULT 0,\n"
+    "  end_ms INTEGER NOT NULL DEFAULT 0,\n"
+    "  call_id INTEGER REFERENCES calls(id)\n"
+    ");\n"
+    /* Partial indexes: the calls waiting for a call-taker stay few however long the
+     * table grows, and abandoned calls are counted without reading the others. Each
+     * WHERE clause must match its query's (sqlite_tcalls.c) word for word to be used. */
+    "CREATE INDEX telephony_calls_open ON telephony_calls(ring_ms)\n"
+    "  WHERE state IN (0, 1) AND call_id IS NULL;\n"
+    "CREATE INDEX telephony_calls_abandoned ON telephony_calls(ring_ms) WHERE state = 3;\n"
+    "CREATE TABLE calls (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  telephony_call_id TEXT,\n"
+    "  caller_number TEXT,\n"
+    "  caller_name TEXT,\n"
+    "  has_location INTEGER NOT NULL DEFAULT 0,\n"
+    "  lat REAL NOT NULL DEFAULT 0,\n"
+    "  lon REAL NOT NULL DEFAULT 0,\n"
+    "  uncertainty_m REAL NOT NULL DEFAULT 0,\n"
+    "  address TEXT,\n"
+    "  county TEXT,\n"
+    "  type TEXT,\n"
+    "  priority INTEGER NOT NULL DEFAULT 0,\n"
+    "  narrative TEXT,\n"
+    "  outcome INTEGER NOT NULL,\n"
+    "  incident_id INTEGER REFERENCES incidents(id),\n"
+    "  ring_ms INTEGER NOT NULL DEFAULT 0,\n"
+    "  answer_ms INTEGER NOT NULL DEFAULT 0,\n"
+    "  created_ms INTEGER NOT NULL,\n"
+    "  taker_id INTEGER NOT NULL DEFAULT 0\n"
+    ");\n"
+    "CREATE INDEX calls_created ON calls(created_ms);\n"
+    "CREATE INDEX calls_caller_created ON calls(caller_number, created_ms);\n"
+    "CREATE INDEX calls_incident ON calls(incident_id);\n"
+    "CREATE TABLE incidents (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  year INTEGER NOT NULL,\n"
+    "  seq INTEGER NOT NULL,\n"
+    "  type TEXT,\n"
+    "  priority INTEGER NOT NULL DEFAULT 0,\n"
+    "  status INTEGER NOT NULL,\n"
+    "  county TEXT,\n"
+    "  has_location INTEGER NOT NULL DEFAULT 0,\n"
+    "  lat REAL NOT NULL DEFAULT 0,\n"
+    "  lon REAL NOT NULL DEFAULT 0,\n"
+    "  address TEXT,\n"
+    "  call_count INTEGER NOT NULL DEFAULT 0,\n"
+    "  first_call_id INTEGER REFERENCES calls(id),\n"
+    "  created_ms INTEGER NOT NULL,\n"
+    "  answer_ms INTEGER NOT NULL DEFAULT 0,\n"
+    "  dispatch_ms INTEGER NOT NULL DEFAULT 0,\n"
+    "  en_route_ms INTEGER NOT NULL DEFAULT 0,\n"
+    "  on_scene_ms INTEGER NOT NULL DEFAULT 0,\n"
+    "  cleared_ms INTEGER NOT NULL DEFAULT 0,\n"
+    "  closed_ms INTEGER NOT NULL DEFAULT 0,\n"
+    "  updated_ms INTEGER NOT NULL DEFAULT 0,\n"
+    "  disposition TEXT,\n"
+    "  UNIQUE (year, seq)\n"
+    ");\n"
+    "CREATE INDEX incidents_status_updated ON incidents(status, updated_ms);\n"
+    "CREATE INDEX incidents_created ON incidents(created_ms);\n"
+    /* The last incident number given out in each Jalali year. */
+    "CREATE TABLE incident_seq (\n"
+    "  year INTEGER PRIMARY KEY,\n"
+    "  \"last\" INTEGER NOT NULL\n"
+    ");\n"
+    /* Append-only, like audit and events. */
+    "CREATE TABLE timeline (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  incident_id INTEGER NOT NULL REFERENCES incidents(id),\n"
+    "  time_ms INTEGER NOT NULL,\n"
+    "  actor_id INTEGER NOT NULL DEFAULT 0,\n"
+    "  actor TEXT NOT NULL,\n"
+    "  kind TEXT NOT NULL,\n"
+    "  text TEXT NOT NULL,\n"
+    "  data TEXT NOT NULL\n"
+    ");\n"
+    "CREATE INDEX timeline_incident ON timeline(incident_id, id);\n";
+
+/* 3: the TOTP step of the last code each user had accepted, so that a code is accepted
+ * once only (RFC 6238 §5.2). A column of users, not a table of its own: it is read and
+ * written with the rest of the user (store.h, struct user). */
+static const char m0003_totp_last_step[] =
+    "ALTER TABLE users ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;\n";
+
+/* 4: API keys for a patrol unit's own device (role unit) name the one unit they act
+ * for; NULL for every other key. */
+static const char m0004_apikey_unit[] =
+    "ALTER TABLE apikeys ADD COLUMN unit_id INTEGER REFERENCES units(id);\n";
+
 static const char *const migrations[] = {
     m0001_foundation,
+    m0002_emergency,
+    m0003_totp_last_step,
+    m0004_apikey_unit,
 };
 
 int sq_newest_version(void) { return (int)(sizeof migrations / sizeof migrations[0]); }

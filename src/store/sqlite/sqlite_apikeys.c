@@ -3,7 +3,7 @@
 
 #include "store/sqlite/sqlite_int.h"
 
-#define APIKEY_COLS "id, name, role, key_hash, prefix, created_ms, revoked_ms, created_by"
+#define APIKEY_COLS "id, name, role, key_hash, prefix, created_ms, revoked_ms, created_by, unit_id"
 
 static enum store_rc read_apikey(sqlite3_stmt *st, struct arena *a, void *out) {
   struct apikey *k = out;
@@ -16,6 +16,7 @@ static enum store_rc read_apikey(sqlite3_stmt *st, struct arena *a, void *out) {
   k->created_ms = sqlite3_column_int64(st, 5);
   k->revoked_ms = sqlite3_column_int64(st, 6);
   k->created_by = sqlite3_column_int64(st, 7);
+  k->unit_id = sqlite3_column_int64(st, 8); /* NULL reads as 0: no unit */
   return STORE_OK;
 }
 
@@ -23,7 +24,7 @@ enum store_rc sq_apikey_insert(struct store_tx *tx, struct apikey *k) {
   struct sq_conn *c = sq_conn_of(tx);
   sqlite3_stmt *st = sq_stmt(c, SQ_APIKEY_INSERT,
                              "INSERT INTO apikeys (name, role, key_hash, prefix, created_ms, "
-                             "revoked_ms, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)");
+                             "revoked_ms, created_by, unit_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   if (!st) return STORE_HARD;
   if (sq_bind_text(st, 1, k->name) != SQLITE_OK ||
       sqlite3_bind_int64(st, 2, (int64_t)k->role) != SQLITE_OK ||
@@ -31,8 +32,10 @@ enum store_rc sq_apikey_insert(struct store_tx *tx, struct apikey *k) {
       sq_bind_text(st, 4, k->prefix ? k->prefix : "") != SQLITE_OK ||
       sqlite3_bind_int64(st, 5, k->created_ms) != SQLITE_OK ||
       sqlite3_bind_int64(st, 6, k->revoked_ms) != SQLITE_OK ||
-      sqlite3_bind_int64(st, 7, k->created_by) != SQLITE_OK)
+      sqlite3_bind_int64(st, 7, k->created_by) != SQLITE_OK ||
+      sq_bind_id(st, 8, k->unit_id) != SQLITE_OK)
     return sq_bind_failed(c, st, "apikey_insert");
+  /* an unknown unit: NOT_FOUND (foreign key); a name taken: CONFLICT */
   enum store_rc rc = sq_run(c, st, false, "apikey_insert");
   if (rc == STORE_OK) k->id = sqlite3_last_insert_rowid(c->db);
   return rc;

@@ -94,6 +94,10 @@ int sq_bind_hash(sqlite3_stmt *st, int i, const uint8_t h[32]) {
   return sqlite3_bind_blob(st, i, h, 32, SQLITE_STATIC);
 }
 
+int sq_bind_id(sqlite3_stmt *st, int i, int64_t id) {
+  return id ? sqlite3_bind_int64(st, i, id) : sqlite3_bind_null(st, i);
+}
+
 int sq_col_str(sqlite3_stmt *st, int i, struct arena *a, const char **out) {
   *out = NULL;
   if (sqlite3_column_type(st, i) == SQLITE_NULL) return 0;

@@ -66,6 +66,38 @@ enum sq_stmt_id {
   SQ_EVENT_LAST_ID,
   SQ_IDEM_GET,
   SQ_IDEM_PUT,
+  /* the 110 centre (store_emergency.h) */
+  SQ_COUNTY_UPSERT,
+  SQ_COUNTY_LIST,
+  SQ_STATION_UPSERT,
+  SQ_STATION_LIST,
+  SQ_ENTRY_POINT_UPSERT,
+  SQ_ENTRY_POINT_LIST,
+  SQ_UNIT_UPSERT,
+  SQ_UNIT_BY_ID,
+  SQ_UNIT_LIST,
+  SQ_UNIT_UPDATE,
+  SQ_UNIT_POSITION_ADD,
+  SQ_TCALL_INSERT,
+  SQ_TCALL_BY_EXT,
+  SQ_TCALL_UPDATE,
+  SQ_TCALL_LIST_OPEN,
+  SQ_TCALL_COUNT_ABANDONED,
+  SQ_CALL_INSERT,
+  SQ_CALL_BY_ID,
+  SQ_CALL_SET_INCIDENT,
+  SQ_CALL_LIST_FIRST, /* one per combination of call_filter fields (sqlite_calls.c) */
+  SQ_CALL_LIST_LAST = SQ_CALL_LIST_FIRST + 127,
+  SQ_INCIDENT_NEXT_SEQ,
+  SQ_INCIDENT_INSERT,
+  SQ_INCIDENT_BY_ID,
+  SQ_INCIDENT_UPDATE,
+  SQ_INCIDENT_LIST_OPEN_SINCE,
+  SQ_INCIDENT_LIST_FIRST, /* one per combination of incident_filter fields */
+  SQ_INCIDENT_LIST_LAST = SQ_INCIDENT_LIST_FIRST + 63,
+  SQ_TIMELINE_APPEND,
+  SQ_TIMELINE_LIST,
+  SQ_CALL_TIMING_LIST,
   SQ_STMT_COUNT
 };
 
@@ -81,13 +113,14 @@ struct sq_conn {
   int64_t event_max;             /* writer: highest event id appended in this batch */
 };
 
-struct sq_job; /* a queued store_write(); sqlite_writer.c */
+struct sq_job; /* a queued write (store_write or store_write_async); sqlite_writer.c */
 
 struct sq_store {
   struct store iface;
   char *path;
   int flags;
   int version;     /* schema version after migrations */
+  int upto;        /* apply migrations only up to this version (tests); 0: all */
   uint64_t serial; /* distinguishes stores in the thread-local reader cache */
 
   /* writer (NULL when opened read-only) */
@@ -96,7 +129,6 @@ struct sq_store {
   bool thread_started;
   pthread_mutex_t mu; /* guards everything below */
   pthread_cond_t work_cv;
-  pthread_cond_t done_cv;
   struct sq_job *head, *tail;
   bool stopping;
   struct store_stats stats;
@@ -145,6 +177,10 @@ enum store_rc sq_fetch_one(struct sq_conn *c, sqlite3_stmt *st, const char *what
 enum store_rc sq_fetch_all(struct sq_conn *c, sqlite3_stmt *st, const char *what, sq_row_fn read,
                            struct arena *a, size_t size, void **out, size_t *n);
 
+/* Binds a row id where 0 means "none": 0 binds SQL NULL (so that foreign keys hold),
+ * and NULL reads back as 0 through sqlite3_column_int64. */
+int sq_bind_id(sqlite3_stmt *st, int i, int64_t id);
+
 /* Reports a failed sqlite3_bind_* (logged), resets st, returns STORE_HARD. */
 enum store_rc sq_bind_failed(struct sq_conn *c, sqlite3_stmt *st, const char *what);
 
@@ -186,6 +222,8 @@ const char *sq_migration(int version); /* SQL text of migration 1..newest */
 int sq_writer_start(struct sq_store *st, char *err, size_t errlen);
 void sq_writer_stop(struct sq_store *st);
 enum store_rc sq_write(struct store *s, store_tx_fn fn, void *cls);
+enum store_rc sq_write_async(struct store *s, store_tx_fn fn, void *cls, store_done_fn done,
+                             void *done_cls);
 void sq_set_commit_hook(struct store *s, store_commit_hook hook, void *cls);
 void sq_stats(struct store *s, struct store_stats *out);
 /* True on st's writer thread, i.e. inside one of its write callbacks. */
@@ -242,5 +280,55 @@ enum store_rc sq_event_last_id(struct store_tx *tx, int64_t *id);
 enum store_rc sq_idem_get(struct store_tx *tx, int64_t principal, const char *key,
                           struct arena *a, struct idem_record *out);
 enum store_rc sq_idem_put(struct store_tx *tx, const struct idem_record *r);
+
+/* the 110 centre (store_emergency.h): sqlite_places.c, sqlite_units.c, sqlite_tcalls.c,
+ * sqlite_calls.c, sqlite_incidents.c, sqlite_callstats.c */
+enum store_rc sq_county_upsert(struct store_tx *tx, struct county *c);
+enum store_rc sq_county_list(struct store_tx *tx, struct arena *a, struct county **out, size_t *n);
+enum store_rc sq_station_upsert(struct store_tx *tx, struct station *s);
+enum store_rc sq_station_list(struct store_tx *tx, struct arena *a, struct station **out,
+                              size_t *n);
+enum store_rc sq_entry_point_upsert(struct store_tx *tx, struct entry_point *e);
+enum store_rc sq_entry_point_list(struct store_tx *tx, struct arena *a, struct entry_point **out,
+                                  size_t *n);
+
+enum store_rc sq_unit_upsert(struct store_tx *tx, struct unit *u);
+enum store_rc sq_unit_by_id(struct store_tx *tx, int64_t id, struct arena *a, struct unit *out);
+enum store_rc sq_unit_list(struct store_tx *tx, const struct unit_filter *f, struct arena *a,
+                           struct unit **out, size_t *n);
+enum store_rc sq_unit_update(struct store_tx *tx, const struct unit *u);
+enum store_rc sq_unit_position_add(struct store_tx *tx, int64_t unit_id, double lat, double lon,
+                                   int64_t time_ms);
+
+enum store_rc sq_tcall_insert(struct store_tx *tx, struct telephony_call *t);
+enum store_rc sq_tcall_by_ext(struct store_tx *tx, const char *ext_id, struct arena *a,
+                              struct telephony_call *out);
+enum store_rc sq_tcall_update(struct store_tx *tx, const struct telephony_call *t);
+enum store_rc sq_tcall_list_open(struct store_tx *tx, struct arena *a, struct telephony_call **out,
+                                 size_t *n);
+enum store_rc sq_tcall_count_abandoned(struct store_tx *tx, int64_t from_ms, int64_t to_ms,
+                                       int64_t *count);
+
+enum store_rc sq_call_insert(struct store_tx *tx, struct call *c);
+enum store_rc sq_call_by_id(struct store_tx *tx, int64_t id, struct arena *a, struct call *out);
+enum store_rc sq_call_list(struct store_tx *tx, const struct call_filter *f, struct arena *a,
+                           struct call **out, size_t *n);
+enum store_rc sq_call_set_incident(struct store_tx *tx, int64_t call_id, int64_t incident_id);
+
+enum store_rc sq_incident_next_seq(struct store_tx *tx, int year, int64_t *seq);
+enum store_rc sq_incident_insert(struct store_tx *tx, struct incident *i);
+enum store_rc sq_incident_by_id(struct store_tx *tx, int64_t id, struct arena *a,
+                                struct incident *out);
+enum store_rc sq_incident_list(struct store_tx *tx, const struct incident_filter *f,
+                               struct arena *a, struct incident **out, size_t *n);
+enum store_rc sq_incident_update(struct store_tx *tx, const struct incident *i);
+enum store_rc sq_incident_list_open_since(struct store_tx *tx, int64_t since_ms, struct arena *a,
+                                          struct incident **out, size_t *n);
+enum store_rc sq_timeline_append(struct store_tx *tx, struct timeline_entry *e);
+enum store_rc sq_timeline_list(struct store_tx *tx, int64_t incident_id, struct arena *a,
+                               struct timeline_entry **out, size_t *n);
+
+enum store_rc sq_call_timing_list(struct store_tx *tx, int64_t from_ms, int64_t to_ms,
+                                  struct arena *a, struct call_timing **out, size_t *n);
 
 #endif

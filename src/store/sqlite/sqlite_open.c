@@ -147,6 +147,7 @@ static int prepare_schema(struct sq_store *st, sqlite3 *db, char *err, size_t er
              st->path, version, newest);
     return -1;
   }
+  int target = st->upto > 0 && st->upto < newest ? st->upto : newest;
   if (st->flags & STORE_OPEN_READONLY) {
     if (version == 0) {
       snprintf(err, errlen, "database %s has no hamyar schema; run `hamyar init --db %s` first",
@@ -164,9 +165,9 @@ static int prepare_schema(struct sq_store *st, sqlite3 *db, char *err, size_t er
     return 0;
   }
   if (set_pragmas(st, db, err, errlen) != 0) return -1;
-  for (int to = version + 1; to <= newest; to++)
+  for (int to = version + 1; to <= target; to++)
     if (migrate_one(st, db, to, err, errlen) != 0) return -1;
-  st->version = newest;
+  st->version = version > target ? version : target;
   return 0;
 }
 
@@ -178,7 +179,6 @@ static void sq_close(struct store *s) {
   sq_writer_stop(st);
   pthread_mutex_destroy(&st->mu);
   pthread_cond_destroy(&st->work_cv);
-  pthread_cond_destroy(&st->done_cv);
   pthread_mutex_destroy(&st->readers_mu);
   free(st->path);
   free(st);
@@ -190,6 +190,7 @@ static const struct store sq_iface = {
     .backend = "sqlite",
     .close = sq_close,
     .write = sq_write,
+    .write_async = sq_write_async,
     .read = sq_read,
     .set_commit_hook = sq_set_commit_hook,
     .stats = sq_stats,
@@ -222,6 +223,38 @@ static const struct store sq_iface = {
     .event_last_id = sq_event_last_id,
     .idem_get = sq_idem_get,
     .idem_put = sq_idem_put,
+    .em =
+        {
+            .county_upsert = sq_county_upsert,
+            .county_list = sq_county_list,
+            .station_upsert = sq_station_upsert,
+            .station_list = sq_station_list,
+            .entry_point_upsert = sq_entry_point_upsert,
+            .entry_point_list = sq_entry_point_list,
+            .unit_upsert = sq_unit_upsert,
+            .unit_by_id = sq_unit_by_id,
+            .unit_list = sq_unit_list,
+            .unit_update = sq_unit_update,
+            .unit_position_add = sq_unit_position_add,
+            .tcall_insert = sq_tcall_insert,
+            .tcall_by_ext = sq_tcall_by_ext,
+            .tcall_update = sq_tcall_update,
+            .tcall_list_open = sq_tcall_list_open,
+            .tcall_count_abandoned = sq_tcall_count_abandoned,
+            .call_insert = sq_call_insert,
+            .call_by_id = sq_call_by_id,
+            .call_list = sq_call_list,
+            .call_set_incident = sq_call_set_incident,
+            .incident_next_seq = sq_incident_next_seq,
+            .incident_insert = sq_incident_insert,
+            .incident_by_id = sq_incident_by_id,
+            .incident_list = sq_incident_list,
+            .incident_update = sq_incident_update,
+            .incident_list_open_since = sq_incident_list_open_since,
+            .timeline_append = sq_timeline_append,
+            .timeline_list = sq_timeline_list,
+            .call_timing_list = sq_call_timing_list,
+        },
 };
 
 /* A missing file gets its own message: it is what a newcomer meets first. */
@@ -246,7 +279,9 @@ static int check_file(const char *path, int flags, char *err, size_t errlen) {
   return 0;
 }
 
-struct store *store_sqlite_open(const char *path, int flags, char *err, size_t errlen) {
+/* Opens with migrations applied up to `upto` (0: all); see store_sqlite_open_upto. */
+static struct store *open_store(const char *path, int flags, int upto, char *err,
+                                size_t errlen) {
   char scratch[1];
   if (!err || errlen == 0) {
     err = scratch;
@@ -275,10 +310,10 @@ struct store *store_sqlite_open(const char *path, int flags, char *err, size_t e
   st->iface.cls = st;
   st->path = dup;
   st->flags = flags;
+  st->upto = upto;
   st->serial = atomic_fetch_add(&next_serial, 1);
   pthread_mutex_init(&st->mu, NULL);
   pthread_cond_init(&st->work_cv, NULL);
-  pthread_cond_init(&st->done_cv, NULL);
   pthread_mutex_init(&st->readers_mu, NULL);
 
   bool readonly = (flags & STORE_OPEN_READONLY) != 0;
@@ -300,6 +335,15 @@ struct store *store_sqlite_open(const char *path, int flags, char *err, size_t e
     return NULL;
   }
   return &st->iface;
+}
+
+struct store *store_sqlite_open(const char *path, int flags, char *err, size_t errlen) {
+  return open_store(path, flags, 0, err, errlen);
+}
+
+struct store *store_sqlite_open_upto(const char *path, int flags, int version, char *err,
+                                     size_t errlen) {
+  return open_store(path, flags, version, err, errlen);
 }
 
 struct sqlite3 *store_sqlite_db(struct store_tx *tx) {

@@ -5,7 +5,7 @@
 
 #define USER_COLS                                                                        \
   "id, username, display_name, password_hash, roles, disabled, locked, totp_secret, "   \
-  "totp_enabled, latin_digits, created_ms, password_changed_ms"
+  "totp_enabled, latin_digits, created_ms, password_changed_ms, totp_last_step"
 
 static enum store_rc read_user(sqlite3_stmt *st, struct arena *a, void *out) {
   struct user *u = out;
@@ -21,6 +21,7 @@ static enum store_rc read_user(sqlite3_stmt *st, struct arena *a, void *out) {
   u->latin_digits = sqlite3_column_int(st, 9) != 0;
   u->created_ms = sqlite3_column_int64(st, 10);
   u->password_changed_ms = sqlite3_column_int64(st, 11);
+  u->totp_last_step = sqlite3_column_int64(st, 12);
   return STORE_OK;
 }
 
@@ -29,8 +30,8 @@ enum store_rc sq_user_insert(struct store_tx *tx, struct user *u) {
   sqlite3_stmt *st = sq_stmt(c, SQ_USER_INSERT,
                              "INSERT INTO users (username, display_name, password_hash, roles, "
                              "disabled, locked, totp_secret, totp_enabled, latin_digits, "
-                             "created_ms, password_changed_ms) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                             "created_ms, password_changed_ms, totp_last_step) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!st) return STORE_HARD;
   if (sq_bind_text(st, 1, u->username) != SQLITE_OK ||
       sq_bind_text(st, 2, u->display_name) != SQLITE_OK ||
@@ -42,7 +43,8 @@ enum store_rc sq_user_insert(struct store_tx *tx, struct user *u) {
       sqlite3_bind_int(st, 8, u->totp_enabled) != SQLITE_OK ||
       sqlite3_bind_int(st, 9, u->latin_digits) != SQLITE_OK ||
       sqlite3_bind_int64(st, 10, u->created_ms) != SQLITE_OK ||
-      sqlite3_bind_int64(st, 11, u->password_changed_ms) != SQLITE_OK)
+      sqlite3_bind_int64(st, 11, u->password_changed_ms) != SQLITE_OK ||
+      sqlite3_bind_int64(st, 12, u->totp_last_step) != SQLITE_OK)
     return sq_bind_failed(c, st, "user_insert");
   enum store_rc rc = sq_run(c, st, false, "user_insert");
   if (rc == STORE_OK) u->id = sqlite3_last_insert_rowid(c->db);
@@ -87,7 +89,8 @@ enum store_rc sq_user_update(struct store_tx *tx, const struct user *u) {
   sqlite3_stmt *st = sq_stmt(c, SQ_USER_UPDATE,
                              "UPDATE users SET display_name = ?, password_hash = ?, roles = ?, "
                              "disabled = ?, locked = ?, totp_secret = ?, totp_enabled = ?, "
-                             "latin_digits = ?, password_changed_ms = ? WHERE id = ?");
+                             "latin_digits = ?, password_changed_ms = ?, totp_last_step = ? "
+                             "WHERE id = ?");
   if (!st) return STORE_HARD;
   if (sq_bind_text(st, 1, u->display_name) != SQLITE_OK ||
       sq_bind_text(st, 2, u->password_hash) != SQLITE_OK ||
@@ -98,7 +101,8 @@ enum store_rc sq_user_update(struct store_tx *tx, const struct user *u) {
       sqlite3_bind_int(st, 7, u->totp_enabled) != SQLITE_OK ||
       sqlite3_bind_int(st, 8, u->latin_digits) != SQLITE_OK ||
       sqlite3_bind_int64(st, 9, u->password_changed_ms) != SQLITE_OK ||
-      sqlite3_bind_int64(st, 10, u->id) != SQLITE_OK)
+      sqlite3_bind_int64(st, 10, u->totp_last_step) != SQLITE_OK ||
+      sqlite3_bind_int64(st, 11, u->id) != SQLITE_OK)
     return sq_bind_failed(c, st, "user_update");
   return sq_run(c, st, true, "user_update");
 }

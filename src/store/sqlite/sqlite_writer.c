@@ -1,10 +1,12 @@
 /* sqlite_writer.c — the single writer thread and its group commit.
  *
- * store_write() queues a job and sleeps until the writer has finished it. The writer
- * takes every job waiting, opens one transaction (BEGIN IMMEDIATE), runs each job's
- * callback inside its own savepoint — a failing callback rolls back only its own
+ * A write is a job on one queue. store_write_async() queues it and returns; the
+ * writer takes every job waiting, opens one transaction (BEGIN IMMEDIATE), runs each
+ * job's callback inside its own savepoint — a failing callback rolls back only its own
  * savepoint — and commits once, so one fsync (synchronous=FULL) makes the whole batch
- * durable. Only then does store_write() return: an acknowledged write is on disk.
+ * durable. Only then is each job's done callback called: an acknowledged write is on
+ * disk. store_write() is the same job with a done callback that wakes the caller, who
+ * sleeps until then.
  *
  * A soft failure (SQLITE_BUSY from another process, a failed COMMIT, a callback
  * reporting STORE_SOFT) rolls the batch back and runs it again, up to SQ_MAX_ATTEMPTS.
@@ -22,9 +24,11 @@
 struct sq_job {
   store_tx_fn fn;
   void *cls;
+  store_done_fn done; /* called once, by the writer, when rc is final and committed */
+  void *done_cls;
   enum store_rc rc;
-  bool done;    /* under st->mu: the caller may return */
   bool settled; /* writer only: rc is final, do not run again */
+  bool owned;   /* allocated by write_async: the writer frees it after done */
   struct sq_job *next;
 };
 
@@ -131,6 +135,17 @@ static int hist_bucket(size_t n) {
   return k;
 }
 
+/* Tells every job of a finished batch its result. A job's memory may be gone once
+ * its done returns (store_write's job lives on its caller's stack), so it is read first. */
+static void finish_jobs(struct sq_job *jobs) {
+  for (struct sq_job *j = jobs, *next; j; j = next) {
+    next = j->next;
+    bool owned = j->owned;
+    j->done(j->done_cls, j->rc);
+    if (owned) free(j);
+  }
+}
+
 static void *writer_main(void *arg) {
   struct sq_store *st = arg;
   tl_writer_of = st;
@@ -145,26 +160,21 @@ static void *writer_main(void *arg) {
     struct batch b;
     run_batch(st, jobs, &b);
 
-    /* The hook runs before the writers are released, so that when store_write()
-     * returns, the live stream has already been told about its events. */
+    /* The hook runs before the writers are told, so that when a write is
+     * acknowledged, the live stream has already been told about its events. */
     pthread_mutex_lock(&st->mu);
     store_commit_hook hook = st->hook;
     void *hook_cls = st->hook_cls;
-    pthread_mutex_unlock(&st->mu);
-    if (b.last_event > 0 && hook) hook(hook_cls, b.last_event);
-
-    pthread_mutex_lock(&st->mu);
     if (b.ok > 0) {
       st->stats.commits++;
       st->stats.writes += b.ok;
       st->stats.batch_hist[hist_bucket(b.ok)]++;
     }
     st->stats.retries += b.retries;
-    for (struct sq_job *j = jobs, *next; j; j = next) {
-      next = j->next;
-      j->done = true;
-    }
-    pthread_cond_broadcast(&st->done_cv);
+    pthread_mutex_unlock(&st->mu);
+    if (b.last_event > 0 && hook) hook(hook_cls, b.last_event);
+    finish_jobs(jobs);
+    pthread_mutex_lock(&st->mu);
   }
   pthread_mutex_unlock(&st->mu);
   return NULL;
@@ -192,32 +202,80 @@ void sq_writer_stop(struct sq_store *st) {
   st->writer = NULL;
 }
 
-enum store_rc sq_write(struct store *s, store_tx_fn fn, void *cls) {
-  struct sq_store *st = sq_store_of(s);
+/* Puts job on the queue; STORE_HARD (logged) when the store takes no more writes. */
+static enum store_rc submit(struct sq_store *st, struct sq_job *job) {
   if (!st->writer) {
     log_msg(LOG_ERROR, "store.write", "database %s was opened read-only", st->path);
     return STORE_HARD;
   }
+  enum store_rc rc = STORE_OK;
+  pthread_mutex_lock(&st->mu);
+  if (st->stopping) {
+    log_msg(LOG_ERROR, "store.write", "database %s is closing", st->path);
+    rc = STORE_HARD;
+  } else {
+    if (st->tail)
+      st->tail->next = job;
+    else
+      st->head = job;
+    st->tail = job;
+    pthread_cond_signal(&st->work_cv);
+  }
+  pthread_mutex_unlock(&st->mu);
+  return rc;
+}
+
+enum store_rc sq_write_async(struct store *s, store_tx_fn fn, void *cls, store_done_fn done,
+                             void *done_cls) {
+  struct sq_store *st = sq_store_of(s);
+  struct sq_job *job = malloc(sizeof *job);
+  if (!job) {
+    log_msg(LOG_ERROR, "store.write", "out of memory queuing a write");
+    return STORE_HARD;
+  }
+  *job = (struct sq_job){.fn = fn, .cls = cls, .done = done, .done_cls = done_cls,
+                         .rc = STORE_HARD, .owned = true};
+  enum store_rc rc = submit(st, job);
+  if (rc != STORE_OK) free(job);
+  return rc;
+}
+
+/* store_write(): a job with a done callback that wakes the caller. */
+struct waiter {
+  struct sq_job job;
+  struct sq_store *st;
+  pthread_cond_t cv; /* with st->mu */
+  bool finished;
+  enum store_rc rc;
+};
+
+static void wake_waiter(void *cls, enum store_rc rc) {
+  struct waiter *w = cls;
+  pthread_mutex_lock(&w->st->mu);
+  w->rc = rc;
+  w->finished = true;
+  pthread_cond_signal(&w->cv);
+  pthread_mutex_unlock(&w->st->mu);
+}
+
+enum store_rc sq_write(struct store *s, store_tx_fn fn, void *cls) {
+  struct sq_store *st = sq_store_of(s);
   if (sq_on_writer_thread(st)) {
     log_msg(LOG_ERROR, "store.write", "store_write() called from inside a write callback");
     return STORE_HARD;
   }
-  struct sq_job job = {.fn = fn, .cls = cls, .rc = STORE_HARD};
-  enum store_rc rc = STORE_HARD;
-  pthread_mutex_lock(&st->mu);
-  if (st->stopping) {
-    log_msg(LOG_ERROR, "store.write", "database %s is closing", st->path);
-  } else {
-    if (st->tail)
-      st->tail->next = &job;
-    else
-      st->head = &job;
-    st->tail = &job;
-    pthread_cond_signal(&st->work_cv);
-    while (!job.done) pthread_cond_wait(&st->done_cv, &st->mu);
-    rc = job.rc;
+  struct waiter w = {.st = st, .rc = STORE_HARD};
+  w.job = (struct sq_job){.fn = fn, .cls = cls, .done = wake_waiter, .done_cls = &w,
+                          .rc = STORE_HARD};
+  pthread_cond_init(&w.cv, NULL);
+  enum store_rc rc = submit(st, &w.job);
+  if (rc == STORE_OK) {
+    pthread_mutex_lock(&st->mu);
+    while (!w.finished) pthread_cond_wait(&w.cv, &st->mu);
+    rc = w.rc;
+    pthread_mutex_unlock(&st->mu);
   }
-  pthread_mutex_unlock(&st->mu);
+  pthread_cond_destroy(&w.cv);
   return rc;
 }
 

@@ -19,4 +19,11 @@ struct sqlite3 *store_sqlite_db(struct store_tx *tx);
 /* The newest schema version this binary knows (the number of its migrations). */
 int store_sqlite_newest_version(void);
 
+/* For tests of migrations: like store_sqlite_open, but applies migrations only up to
+ * `version` (≤ 0 or beyond the newest: all), so that a test can make the database an
+ * older hamyar would have made, then open it with store_sqlite_open to migrate it. A
+ * store opened so lacks the newer tables: only the operations of its schema work. */
+struct store *store_sqlite_open_upto(const char *path, int flags, int version, char *err,
+                                     size_t errlen);
+
 #endif
