@@ -1,5 +1,5 @@
-/* apikey.c — `hamyar apikey add|list|revoke`: keys for integrations from the command
- * line. A new key is printed once; the store keeps only its SHA-256 and prefix. Every
+/* apikey.c — `hamyar apikey add|list|revoke`: keys for integrations (and for a patrol
+ * unit's own device, bound to that unit) from the command line. A new key is printed once; the store keeps only its SHA-256 and prefix. Every
  * change and listing is audited with actor "cli".
  */
 #include <stdio.h>
@@ -13,12 +13,16 @@
 
 static const char help[] =
     "usage: hamyar apikey add NAME --role telephony|open311\n"
+    "       hamyar apikey add NAME --role unit --unit CODE\n"
     "       hamyar apikey list\n"
     "       hamyar apikey revoke NAME\n"
     "(each also takes --db PATH and --config PATH)\n"
     "\n"
     "  add     creates a key for an integration: the phone system (telephony) or an\n"
-    "          Open311 client (open311). NAME is 1 to 64 characters of a-z 0-9 . _ -.\n"
+    "          Open311 client (open311), or one patrol unit's own device (unit, with\n"
+    "          --unit and the unit's code, e.g. rasht-k11-1: the key may set that unit's\n"
+    "          status and report its position, nothing else). NAME is 1 to 64\n"
+    "          characters of a-z 0-9 . _ -.\n"
     "          The key is printed once; give it to the integration as\n"
     "          `Authorization: ApiKey KEY`.\n"
     "  list    prints every key: id, name, role, prefix, created, revoked\n"
@@ -26,6 +30,8 @@ static const char help[] =
 
 struct job {
   const char *name;
+  const char *unit_code; /* apikey add --unit */
+  bool no_unit;          /* no unit has that code */
   struct apikey k;
   bool found, conflict, already_revoked;
   struct buf out;
@@ -36,14 +42,32 @@ static const char *subject_of(struct job *j) {
   return arena_printf(j->arena, "apikey:%lld", (long long)j->k.id);
 }
 
+/* The id of the unit with j->unit_code (units are few: the list is read whole). */
+static enum store_rc find_unit(struct store_tx *tx, struct job *j, int64_t *id) {
+  struct unit *units;
+  size_t n;
+  enum store_rc rc = store_of(tx)->em.unit_list(tx, NULL, j->arena, &units, &n);
+  *id = 0;
+  for (size_t i = 0; rc == STORE_OK && i < n && !*id; i++)
+    if (strcmp(units[i].code, j->unit_code) == 0) *id = units[i].id;
+  return rc;
+}
+
 static enum store_rc add_tx(void *cls, struct store_tx *tx) {
   struct job *j = cls;
   struct apikey k = j->k;
-  enum store_rc rc = store_of(tx)->apikey_insert(tx, &k);
+  enum store_rc rc = STORE_OK;
+  if (j->unit_code) {
+    rc = find_unit(tx, j, &k.unit_id);
+    j->no_unit = rc == STORE_OK && k.unit_id == 0;
+    if (rc != STORE_OK || j->no_unit) return rc;
+  }
+  rc = store_of(tx)->apikey_insert(tx, &k);
   j->conflict = rc == STORE_CONFLICT;
   if (rc != STORE_OK) return j->conflict ? STORE_OK : rc;
   j->k = k;
   json_t *detail = json_pack("{s:s,s:s,s:s}", "name", k.name, "role", role_name(k.role), "prefix", k.prefix);
+  if (k.unit_id) json_object_set_new(detail, "unit_id", json_integer((json_int_t)k.unit_id));
   json_t *payload = http_apikey_json(&k);
   rc = cli_audit(tx, "apikey.create", subject_of(j), detail);
   if (rc == STORE_OK) rc = cli_event(tx, "apikey.created", subject_of(j), payload, ROLE_ADMIN);
@@ -54,10 +78,15 @@ static enum store_rc add_tx(void *cls, struct store_tx *tx) {
 
 static int add(struct store *s, const struct cli_args *a, struct job *j) {
   const char *role = cli_value(a, "role");
-  if (!role) return cli_usage_error(a->verb, "give --role telephony or --role open311");
+  if (!role) return cli_usage_error(a->verb, "give --role telephony, open311 or unit");
   if (strcmp(role, "telephony") == 0) j->k.role = ROLE_TELEPHONY;
   else if (strcmp(role, "open311") == 0) j->k.role = ROLE_OPEN311;
-  else return cli_usage_error(a->verb, "--role must be telephony or open311, not \"%s\"", role);
+  else if (strcmp(role, "unit") == 0) j->k.role = ROLE_UNIT;
+  else return cli_usage_error(a->verb, "--role must be telephony, open311 or unit, not \"%s\"", role);
+  j->unit_code = cli_value(a, "unit");
+  if (j->k.role == ROLE_UNIT && (!j->unit_code || !*j->unit_code))
+    return cli_usage_error(a->verb, "a key with --role unit needs --unit CODE (the unit it acts for)");
+  if (j->k.role != ROLE_UNIT && j->unit_code) return cli_usage_error(a->verb, "--unit goes with --role unit only");
   char key[ACCOUNT_APIKEY_SIZE], prefix[ACCOUNT_APIKEY_PREFIX_LEN + 1];
   account_apikey_new(key, prefix);
   j->k.name = j->name;
@@ -65,8 +94,12 @@ static int add(struct store *s, const struct cli_args *a, struct job *j) {
   j->k.created_ms = clock_now_ms();
   account_token_hash(key, j->k.key_hash);
   if (store_write(s, add_tx, j) != STORE_OK) return cli_fail("creating API key %s failed", j->name);
+  if (j->no_unit) return cli_fail("no unit has the code %s (see data/gilan/units.json)", j->unit_code);
   if (j->conflict) return cli_fail("an API key named %s exists already; choose another name", j->name);
-  printf("created API key %s (id %lld, role %s)\n", j->name, (long long)j->k.id, role);
+  if (j->unit_code)
+    printf("created API key %s (id %lld, role unit, for unit %s)\n", j->name, (long long)j->k.id, j->unit_code);
+  else
+    printf("created API key %s (id %lld, role %s)\n", j->name, (long long)j->k.id, role);
   cli_print_secret("key", key);
   return CLI_OK;
 }
@@ -130,7 +163,7 @@ static int run(struct store *s, const char *sub, const struct cli_args *a, struc
 }
 
 int cli_apikey(int argc, char **argv) {
-  static const struct cli_opt opts[] = {{"db", true}, {"config", true}, {"role", true}, {NULL}};
+  static const struct cli_opt opts[] = {{"db", true}, {"config", true}, {"role", true}, {"unit", true}, {NULL}};
   static const struct {
     const char *name, *verb;
     size_t npos;
@@ -152,6 +185,7 @@ int cli_apikey(int argc, char **argv) {
     return CLI_OK;
   }
   if (k != 0 && cli_flag(&a, "role")) return cli_usage_error(a.verb, "--role belongs to `apikey add`");
+  if (k != 0 && cli_flag(&a, "unit")) return cli_usage_error(a.verb, "--unit belongs to `apikey add`");
   if (subverbs[k].npos && !account_name_valid(a.pos[0]))
     return cli_usage_error(a.verb, "a key name is 1 to 64 characters of a-z, 0-9, '.', '_' and '-'");
   if ((rc = cli_config_load(&cfg, &a)) != CLI_OK) return rc;

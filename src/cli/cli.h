@@ -119,6 +119,38 @@ int cli_password(const char *username, bool from_stdin, const char *env_name, ch
 /* Prints a secret shown only once: "LABEL: SECRET — store it now; it is not shown again". */
 void cli_print_secret(const char *label, const char *secret);
 
+/* ---- the 110 centre's data (reference.c, demo.c) -------------------------------------- */
+
+/* Where `hamyar init` reads the reference data when neither --data nor HAMYAR_DATA says:
+ * relative to the working directory (the repository, for `make run`). */
+#define CLI_DATA_DIR_DEFAULT "data/gilan"
+
+struct cli_reference_counts {
+  size_t counties, stations, entry_points, units; /* records in the files */
+  size_t changed;                                  /* of them, inserted or updated */
+};
+
+/* Reads counties.json, stations.json, entry_points.json and units.json of `dir`
+ * (data/README.md), checks them, and upserts what differs from the store in one
+ * transaction (units keep their status and position), with one audit row when
+ * anything changed. CLI_OK, or CLI_FAILED after printing which file and what is wrong
+ * (then nothing was written). Needs loc_init() (names are normalised). */
+int cli_reference_load(struct store *s, const char *dir, struct cli_reference_counts *out);
+
+struct cli_demo_counts {
+  bool already;          /* the database had calls: nothing was added */
+  size_t calls, abandoned, incidents, open_incidents, positions;
+  int days;
+};
+
+/* Adds a few days of made-up but realistic activity before now_ms: phone calls (some
+ * abandoned), call-takers' calls, incidents that move through their statuses with
+ * their units, unit positions, and some incidents and units still busy at now_ms.
+ * Deterministic (a fixed seed) for a given now_ms. Written through the store interface
+ * in one transaction, only when the database has no calls yet. Needs the reference
+ * data loaded and loc_init(). CLI_OK or CLI_FAILED after printing why. */
+int cli_demo_activity(struct store *s, int64_t now_ms, struct cli_demo_counts *out);
+
 /* ---- verbs --------------------------------------------------------------------------- */
 
 int cli_init(int argc, char **argv);

@@ -1,16 +1,21 @@
-/* init.c — `hamyar init`: creates the database and its first administrator, and with
- * --demo one demo user per person role.
+/* init.c — `hamyar init`: creates the database and its first administrator, loads
+ * the reference data of the 110 centre (reference.c), and with --demo adds one demo
+ * user per person role and a few days of demo activity (demo.c).
  *
- * Idempotent: the administrator is made only when the database has no users, and a
- * demo user only when its name is free, so running init again changes nothing and
- * says so. Passwords come from HAMYAR_ADMIN_PASSWORD and HAMYAR_DEMO_PASSWORD, or are
- * generated and printed once. Hashing happens before the write transaction.
+ * Idempotent: the administrator is made only when the database has no users, a demo
+ * user only when its name is free, reference rows only where the files differ from
+ * the database, and demo activity only into a database without calls, so running init
+ * again changes nothing and says so. Passwords come from HAMYAR_ADMIN_PASSWORD and
+ * HAMYAR_DEMO_PASSWORD, or are generated and printed once. Hashing happens before the
+ * write transaction.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <stdlib.h>
 
 #include "cli/cli.h"
 #include "http/accounts.h"
@@ -19,15 +24,30 @@
 #include "util/clock.h"
 
 static const char help[] =
-    "usage: hamyar init [--db PATH] [--demo] [--config PATH]\n"
+    "usage: hamyar init [--db PATH] [--data DIR] [--demo [--demo-until TIME] | --demo-users]\n"
+    "                   [--config PATH]\n"
     "\n"
     "Creates the database (and its directory) if missing, brings its schema up to date,\n"
-    "and, when it has no users yet, creates the administrator `admin`. The password is\n"
-    "HAMYAR_ADMIN_PASSWORD, or generated and printed once.\n"
+    "loads the reference data of the 110 centre (Gilan's counties, police stations, road\n"
+    "entry points and patrol units) and, when it has no users yet, creates the\n"
+    "administrator `admin`. The password is HAMYAR_ADMIN_PASSWORD, or generated and\n"
+    "printed once.\n"
     "\n"
-    "  --demo   also create one demo user per role: calltaker1, dispatcher1,\n"
-    "           supervisor1, oversight1, records1, analyst1, commander1; their password\n"
-    "           is HAMYAR_DEMO_PASSWORD, or generated and printed once\n"
+    "  --data DIR    the reference data: counties.json, stations.json,\n"
+    "                entry_points.json and units.json (see data/README.md); default\n"
+    "                HAMYAR_DATA, else " CLI_DATA_DIR_DEFAULT " under the working directory.\n"
+    "                Loading again updates the places and units in place; a unit keeps\n"
+    "                its status and position\n"
+    "  --demo        also create one demo user per role: calltaker1, dispatcher1,\n"
+    "                supervisor1, oversight1, records1, analyst1, commander1 (their\n"
+    "                password is HAMYAR_DEMO_PASSWORD, or generated and printed once),\n"
+    "                and, into a database without calls, three days of made-up calls,\n"
+    "                incidents and unit movements up to now, with some incidents still\n"
+    "                open and units on them\n"
+    "  --demo-users  only the demo users, without the demo activity\n"
+    "  --demo-until TIME\n"
+    "                end the demo activity at TIME (RFC 3339, not in the future) instead\n"
+    "                of now: the same TIME always gives the same activity\n"
     "\n"
     "Running init again changes nothing and says so.\n";
 
@@ -54,7 +74,10 @@ struct wanted {
 };
 
 struct plan {
-  bool demo;
+  bool demo;          /* the demo users */
+  bool activity;      /* the demo activity */
+  int64_t until_ms;   /* ... up to this instant */
+  const char *data;   /* the reference data's directory */
   bool any_user;
   struct wanted admin;
   struct wanted demo_users[NDEMO];
@@ -148,6 +171,10 @@ static int run(const struct cli_config *cfg, struct plan *p) {
   bool admin_generated = false, demo_generated = false;
   size_t todo = 0;
 
+  /* Reference data first: broken files stop init before anything else is made. */
+  struct cli_reference_counts ref;
+  if (cli_reference_load(s, p->data, &ref) != CLI_OK) goto done;
+
   if (store_read(s, survey_tx, p) != STORE_OK) {
     cli_fail("cannot read the users of %s", cfg->db);
     goto done;
@@ -174,8 +201,17 @@ static int run(const struct cli_config *cfg, struct plan *p) {
     goto done;
   }
 
+  struct cli_demo_counts demo = {0};
+  if (p->activity && cli_demo_activity(s, p->until_ms, &demo) != CLI_OK) goto done;
+
   size_t made = 0;
   if (!existed) printf("created database %s\n", cfg->db);
+  if (ref.changed) {
+    printf("loaded reference data from %s: %zu counties, %zu stations, %zu entry points, %zu units"
+           " (%zu rows new or changed)\n",
+           p->data, ref.counties, ref.stations, ref.entry_points, ref.units, ref.changed);
+    made++;
+  }
   if (p->admin.created) {
     printf("created administrator admin\n");
     if (admin_generated) cli_print_secret("admin password", admin_pw);
@@ -191,6 +227,12 @@ static int run(const struct cli_config *cfg, struct plan *p) {
     printf("\n");
     if (demo_generated) cli_print_secret("demo users' password", demo_pw);
   }
+  if (p->activity && !demo.already) {
+    printf("added %d days of demo activity: %zu calls (%zu more abandoned before answer), %zu incidents"
+           " (%zu still open), %zu unit positions\n",
+           demo.days, demo.calls, demo.abandoned, demo.incidents, demo.open_incidents, demo.positions);
+    made++;
+  }
   if (made == 0) printf("database %s is already initialised; nothing changed\n", cfg->db);
   rc = CLI_OK;
 done:
@@ -199,7 +241,10 @@ done:
 }
 
 int cli_init(int argc, char **argv) {
-  static const struct cli_opt opts[] = {{"db", true}, {"config", true}, {"demo", false}, {NULL}};
+  static const struct cli_opt opts[] = {
+      {"db", true},   {"config", true},     {"demo", false}, {"demo-users", false},
+      {"data", true}, {"demo-until", true}, {NULL},
+  };
   struct cli_args a;
   struct cli_config cfg;
   int rc = cli_parse("init", argc, argv, opts, NULL, 0, 0, &a);
@@ -208,12 +253,25 @@ int cli_init(int argc, char **argv) {
     fputs(help, stdout);
     return CLI_OK;
   }
+  if (cli_flag(&a, "demo") && cli_flag(&a, "demo-users"))
+    return cli_usage_error(a.verb, "give --demo (users and activity) or --demo-users, not both");
+  struct plan p = {.demo = cli_flag(&a, "demo") || cli_flag(&a, "demo-users"), .activity = cli_flag(&a, "demo")};
+  const char *until = cli_value(&a, "demo-until");
+  p.until_ms = clock_now_ms();
+  if (until && !p.activity) return cli_usage_error(a.verb, "--demo-until goes with --demo");
+  if (until && (clock_parse_rfc3339(until, &p.until_ms) != 0 || p.until_ms > clock_now_ms()))
+    return cli_usage_error(a.verb, "--demo-until takes an RFC 3339 time that is not in the future, not \"%s\"", until);
+  p.data = cli_value(&a, "data");
+  if (!p.data) p.data = getenv("HAMYAR_DATA");
+  if (!p.data || !*p.data) p.data = CLI_DATA_DIR_DEFAULT;
   if ((rc = cli_config_load(&cfg, &a)) != CLI_OK) return rc;
-  if (account_init() != 0) return cli_fail("cannot initialise libsodium");
-  struct plan p = {.demo = cli_flag(&a, "demo"), .arena = cfg.arena};
-  if (p.demo && loc_init() != 0) return cli_fail("cannot initialise ICU (the locale data)");
+  p.arena = cfg.arena;
+  if (account_init() != 0 || loc_init() != 0) {
+    arena_free(cfg.arena);
+    return cli_fail("cannot initialise libsodium or ICU (the locale data)");
+  }
   rc = run(&cfg, &p);
-  if (p.demo) loc_done();
+  loc_done();
   arena_free(cfg.arena);
   return rc;
 }

@@ -1,5 +1,8 @@
 /* serve.c — `hamyar serve`: runs the HTTP server until SIGTERM or SIGINT.
  *
+ * Before it listens it reads the counties from the store to place coordinates in them
+ * (core/geo.h) and takes the 110 centre's rules at their defaults.
+ *
  * The two signals are blocked in every thread before any thread starts (the store's
  * writer, libmicrohttpd's pool), so only main receives them, with sigwait; shutdown
  * then runs in ordinary code, not in a signal handler. stdout carries exactly one
@@ -14,6 +17,8 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "core/geo.h"
+#include "http/emergency.h"
 #include "http/http.h"
 #include "locale/locale.h"
 #include "util/arena.h"
@@ -32,6 +37,34 @@ static const char help[] =
     "  --threads N          worker threads (default: one per core)\n"
     "\n"
     "See `hamyar --help` for the configuration keys (session timeouts, limits, ...).\n";
+
+struct counties_read {
+  struct arena *arena;
+  struct county *counties;
+  size_t n;
+};
+
+static enum store_rc read_counties(void *cls, struct store_tx *tx) {
+  struct counties_read *r = cls;
+  return store_of(tx)->em.county_list(tx, r->arena, &r->counties, &r->n);
+}
+
+/* The county lookup of the store's counties; NULL when none are loaded (then calls
+ * are not placed in a county by their coordinates) or they cannot be read (logged). */
+static struct geo_counties *county_lookup(struct store *store) {
+  struct counties_read r = {.arena = arena_new(0)};
+  struct geo_counties *g = NULL;
+  char err[256] = "";
+  if (!r.arena) return NULL;
+  if (store_read(store, read_counties, &r) != STORE_OK)
+    log_msg(LOG_ERROR, "cli.serve", "cannot read the counties; coordinates will not be placed in a county");
+  else if (r.n == 0)
+    log_msg(LOG_WARN, "cli.serve", "no counties in the database; run `hamyar init` to load the reference data");
+  else if (!(g = geo_counties_build(r.counties, r.n, err, sizeof err)))
+    log_msg(LOG_ERROR, "cli.serve", "the county borders do not parse (%s); coordinates will not be placed", err);
+  arena_free(r.arena);
+  return g;
+}
 
 static int serve(const struct cli_config *cfg) {
   int rc = CLI_FAILED;
@@ -74,7 +107,8 @@ static int serve(const struct cli_config *cfg) {
       .policy = &policy,
       .sse_heartbeat_s = cfg->sse_heartbeat_s,
   };
-  struct app app = {.store = store, .cfg = &hc};
+  struct emergency_config em = emergency_config_default();
+  struct app app = {.store = store, .cfg = &hc, .geo = county_lookup(store), .em = &em};
   struct http_server *srv = http_server_start(&app);
   if (!srv) {
     cli_fail("cannot serve on %s:%u (see the log above)", cfg->host, (unsigned)cfg->port);
@@ -92,6 +126,7 @@ static int serve(const struct cli_config *cfg) {
   rc = CLI_OK;
 done:
   store_close(store);
+  geo_free(app.geo);
   loc_done();
   return rc;
 }

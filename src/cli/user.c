@@ -1,4 +1,4 @@
-/* user.c — `hamyar user add|list|disable|passwd|unlock`: people's accounts from the
+/* user.c — `hamyar user add|list|disable|passwd|unlock|reset-totp`: people's accounts from the
  * command line, for the first administrator and for recovery when nobody can log in.
  * Every change and every listing is audited with actor "cli", and changes are
  * announced as events as the API announces them.
@@ -19,6 +19,7 @@ static const char help[] =
     "       hamyar user disable USERNAME\n"
     "       hamyar user passwd USERNAME [--password-stdin]\n"
     "       hamyar user unlock USERNAME\n"
+    "       hamyar user reset-totp USERNAME\n"
     "(each also takes --db PATH and --config PATH)\n"
     "\n"
     "  add      creates a person's account. ROLE is call_taker, dispatcher, supervisor,\n"
@@ -29,7 +30,10 @@ static const char help[] =
     "  list     prints every account: id, username, roles, state\n"
     "  disable  disables the account and ends its sessions\n"
     "  passwd   sets a new password (as for add) and ends the account's sessions\n"
-    "  unlock   clears the lock after repeated failed log-ins\n";
+    "  unlock   clears the lock after repeated failed log-ins\n"
+    "  reset-totp\n"
+    "           removes the account's TOTP second factor (a lost phone): it logs in\n"
+    "           with its password alone until it enrols again\n";
 
 /* What one subverb changes, run inside the write transaction. */
 struct job {
@@ -209,6 +213,22 @@ static enum store_rc unlock_tx(void *cls, struct store_tx *tx) {
   return rc;
 }
 
+static enum store_rc reset_totp_tx(void *cls, struct store_tx *tx) {
+  struct job *j = cls;
+  enum store_rc rc = read_target(tx, j);
+  if (rc != STORE_OK) return rc == STORE_NOT_FOUND ? STORE_OK : rc;
+  json_t *detail = json_pack("{s:b,s:b}", "was_enabled", j->u.totp_enabled, "was_enrolling",
+                             !j->u.totp_enabled && j->u.totp_secret != NULL);
+  j->nothing_to_do = !j->u.totp_enabled && !j->u.totp_secret;
+  j->u.totp_secret = NULL;
+  j->u.totp_enabled = false;
+  j->u.totp_last_step = 0;
+  rc = store_of(tx)->user_update(tx, &j->u);
+  if (rc == STORE_OK) rc = announce(tx, j, "user.totp_reset", detail, "user.updated");
+  json_decref(detail);
+  return rc;
+}
+
 /* ---- the verb ---------------------------------------------------------------------- */
 
 static const struct {
@@ -217,7 +237,7 @@ static const struct {
   size_t npos;       /* 1: USERNAME */
 } subverbs[] = {
     {"add", "user add", 1}, {"list", "user list", 0}, {"disable", "user disable", 1},
-    {"passwd", "user passwd", 1}, {"unlock", "user unlock", 1},
+    {"passwd", "user passwd", 1}, {"unlock", "user unlock", 1}, {"reset-totp", "user reset-totp", 1},
 };
 
 static int run(struct store *s, const char *sub, const struct cli_args *a, struct job *j) {
@@ -230,7 +250,10 @@ static int run(struct store *s, const char *sub, const struct cli_args *a, struc
     return rc;
   }
 
-  store_tx_fn fn = strcmp(sub, "disable") == 0 ? disable_tx : strcmp(sub, "unlock") == 0 ? unlock_tx : passwd_tx;
+  store_tx_fn fn = strcmp(sub, "disable") == 0      ? disable_tx
+                   : strcmp(sub, "unlock") == 0     ? unlock_tx
+                   : strcmp(sub, "reset-totp") == 0 ? reset_totp_tx
+                                                    : passwd_tx;
   char pw[ACCOUNT_PASSWORD_MAX + 2];
   bool generated = false;
   if (fn == passwd_tx) {
@@ -244,6 +267,10 @@ static int run(struct store *s, const char *sub, const struct cli_args *a, struc
     printf(j->nothing_to_do ? "user %s was already disabled\n" : "disabled user %s; its sessions ended\n", j->username);
   else if (fn == unlock_tx)
     printf(j->nothing_to_do ? "user %s was not locked\n" : "unlocked user %s\n", j->username);
+  else if (fn == reset_totp_tx)
+    printf(j->nothing_to_do ? "user %s had no second factor\n"
+                            : "removed the second factor of user %s; it logs in with its password\n",
+           j->username);
   else {
     printf("set a new password for %s; its sessions ended\n", j->username);
     if (generated) cli_print_secret("password", pw);

@@ -12,6 +12,7 @@ static const struct {
     {ROLE_RECORDS, "records"},       {ROLE_ANALYST, "analyst"},
     {ROLE_COMMANDER, "commander"},   {ROLE_ADMIN, "admin"},
     {ROLE_TELEPHONY, "telephony"},   {ROLE_OPEN311, "open311"},
+    {ROLE_UNIT, "unit"},
 };
 
 const char *role_name(enum role r) {

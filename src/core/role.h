@@ -23,12 +23,14 @@ enum role {
   ROLE_ADMIN = 1u << 7,
   ROLE_TELEPHONY = 1u << 8, /* integration: the phone system (API keys only) */
   ROLE_OPEN311 = 1u << 9,   /* integration: Open311 clients (API keys only) */
+  ROLE_UNIT = 1u << 10,     /* integration: a patrol unit's own device (API keys bound to
+                               one unit, which it alone may act on) */
 };
 
 #define ROLES_PERSON                                                                  \
   (ROLE_CALL_TAKER | ROLE_DISPATCHER | ROLE_SUPERVISOR | ROLE_OVERSIGHT | ROLE_RECORDS | \
    ROLE_ANALYST | ROLE_COMMANDER | ROLE_ADMIN)
-#define ROLES_INTEGRATION (ROLE_TELEPHONY | ROLE_OPEN311)
+#define ROLES_INTEGRATION (ROLE_TELEPHONY | ROLE_OPEN311 | ROLE_UNIT)
 #define ROLES_ALL (ROLES_PERSON | ROLES_INTEGRATION)
 
 /* The snake_case name of one role ("call_taker"), or NULL if r is not exactly one role. */

@@ -33,9 +33,12 @@ json_t *http_user_json(const struct user *u) {
 }
 
 json_t *http_apikey_json(const struct apikey *k) {
-  return json_pack("{s:I,s:s,s:s,s:s,s:o,s:o}", "id", (json_int_t)k->id, "name", k->name, "role",
-                   role_name(k->role), "prefix", k->prefix, "created_at", http_time_json(k->created_ms),
-                   "revoked_at", http_time_json(k->revoked_ms));
+  json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:o,s:o}", "id", (json_int_t)k->id, "name", k->name, "role",
+                        role_name(k->role), "prefix", k->prefix, "created_at", http_time_json(k->created_ms),
+                        "revoked_at", http_time_json(k->revoked_ms));
+  /* Only a unit's device key is bound to a unit; other keys do not carry the field. */
+  if (o && k->unit_id) json_object_set_new(o, "unit_id", json_integer((json_int_t)k->unit_id));
+  return o;
 }
 
 int http_roles_parse_or_reply(struct http_req *req, const struct jspec_strings *names,

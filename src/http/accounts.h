@@ -23,8 +23,8 @@
  *  "latin_digits","created_at"}, as docs/api.md describes the user object. */
 json_t *http_user_json(const struct user *u);
 
-/* {"id","name","role","prefix","created_at","revoked_at"}: an API key as lists and
- * events show it, never the key itself. */
+/* {"id","name","role","prefix","created_at","revoked_at"}, and "unit_id" for a key of
+ * role unit: an API key as lists and events show it, never the key itself. */
 json_t *http_apikey_json(const struct apikey *k);
 
 /* ["call_taker", "admin", ...] in role order. */

@@ -1,5 +1,6 @@
 /* apikeys.c — /api/v1/apikeys: keys for integrations (the phone system, Open311
- * clients), admin only.
+ * clients, a patrol unit's own device), admin only. A key of role unit names the one
+ * unit (unit_id) it may act for.
  *
  * A key is shown once, in the answer that creates it; the store keeps its SHA-256 and
  * its first ten characters (the prefix that lists show so keys can be told apart).
@@ -35,7 +36,8 @@ http_status_t apikeys_list(struct http_req *req) { return http_write(req, list_t
 
 /* ---- POST /api/v1/apikeys ---------------------------------------------------------- */
 
-static const char *const integration_roles[] = {"telephony", "open311", NULL};
+static const char *const integration_roles[] = {"telephony", "open311", "unit", NULL};
+static const enum role integration_role_of[] = {ROLE_TELEPHONY, ROLE_OPEN311, ROLE_UNIT};
 
 struct new_key {
   struct apikey k;
@@ -52,10 +54,15 @@ static enum store_rc create_tx(void *cls, struct store_tx *tx) {
     http_set_error(req, ERR_ALREADY_EXISTS, "name", "An API key with that name already exists.");
     return STORE_OK;
   }
+  if (rc == STORE_NOT_FOUND) { /* the only reference a key holds is its unit */
+    http_set_error(req, ERR_INVALID_FIELD, "unit_id", "No unit has that id; GET /api/v1/units lists them.");
+    return STORE_OK;
+  }
   if (rc != STORE_OK) return rc;
   const char *subject = key_subject(req, k.id);
   json_t *shown = http_apikey_json(&k);
   json_t *detail = json_pack("{s:s,s:s,s:s}", "name", k.name, "role", role_name(k.role), "prefix", k.prefix);
+  if (k.unit_id) json_object_set_new(detail, "unit_id", json_integer((json_int_t)k.unit_id));
   rc = http_audit(req, tx, "apikey.create", subject, detail);
   if (rc == STORE_OK) rc = http_event(req, tx, "apikey.created", subject, shown, ROLE_ADMIN);
   json_decref(detail);
@@ -71,12 +78,20 @@ static enum store_rc create_tx(void *cls, struct store_tx *tx) {
 http_status_t apikeys_create(struct http_req *req) {
   const char *name;
   int role_index = 0;
+  int64_t unit_id = 0;
   struct jspec spec[] = {
       JSPEC_STRING("name", &name, 1, ACCOUNT_NAME_MAX),
       JSPEC_ENUM("role", &role_index, integration_roles),
+      JSPEC_OPTIONAL(INT, "unit_id", &unit_id, 1, INT64_MAX),
       JSPEC_END,
   };
   if (jspec_parse_or_reply(req, req->body, spec) != 0) return http_last_status(req);
+  /* A unit's device key acts for exactly one unit; no other key acts for any. */
+  enum role role = integration_role_of[role_index];
+  if (role == ROLE_UNIT && unit_id == 0)
+    return http_reply_error(req, ERR_MISSING_FIELD, "unit_id", "A key with role unit needs the unit_id it acts for.");
+  if (role != ROLE_UNIT && unit_id != 0)
+    return http_reply_error(req, ERR_INVALID_FIELD, "unit_id", "Only a key with role unit is bound to a unit.");
   if (!account_name_valid(name))
     return http_reply_error(req, ERR_INVALID_FIELD, "name",
                             "A key name is 1 to 64 characters of a-z, 0-9, '.', '_' and '-'.");
@@ -85,7 +100,8 @@ http_status_t apikeys_create(struct http_req *req) {
   account_apikey_new(nk->key, nk->prefix);
   nk->k = (struct apikey){
       .name = name,
-      .role = role_index == 0 ? ROLE_TELEPHONY : ROLE_OPEN311,
+      .role = role,
+      .unit_id = unit_id,
       .prefix = nk->prefix,
       .created_ms = clock_now_ms(),
       .created_by = req->who.id,

@@ -155,6 +155,7 @@ static int authenticate_apikey(struct http_req *req, const char *key) {
       .id = l.key.id,
       .name = arena_printf(req->arena, "apikey:%s", l.key.name),
       .roles = l.key.role,
+      .unit_id = l.key.unit_id,
   };
   return req->who.name ? 0 : reply(req, ERR_INTERNAL, NULL);
 }

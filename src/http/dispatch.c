@@ -162,8 +162,12 @@ void http_dispatch_finish(struct http_ctx *c) {
   }
   if (http_idempotency_check(c) != 0) return;
 
+  /* Here, inside libmicrohttpd's access handler, a write may suspend the connection;
+   * it is answered when libmicrohttpd calls again after the commit (server.c). */
+  c->may_suspend = true;
   route->handler(req);
-  if (!c->answered) {
+  c->may_suspend = false;
+  if (!c->answered && c->phase != PHASE_WRITING) {
     log_msg(LOG_ERROR, "http.handler", "%s %s returned without answering", route->method,
             route->pattern);
     http_reply_error(req, ERR_INTERNAL, NULL, NULL);

@@ -28,6 +28,8 @@
 
 struct arena;
 struct app;
+struct geo_counties;
+struct emergency_config;
 struct account_policy;
 
 /* Who is calling, once authenticated. */
@@ -40,6 +42,7 @@ struct principal {
   int64_t session_id;  /* the session a user came with; 0 otherwise */
   bool via_cookie;     /* authenticated by cookie: unsafe methods need X-CSRF-Token */
   bool latin_digits;   /* the user's display preference */
+  int64_t unit_id;     /* an API key with role unit: the unit it is bound to; 0 otherwise */
 };
 
 /* The answer a handler prepares inside a transaction (see http_write). */
@@ -70,11 +73,15 @@ struct http_req {
   struct http_result result;
   void *conn;           /* the struct MHD_Connection *, for the server's own use */
   void *ctx;            /* the handler's own data for its transaction callbacks (see
-                           http_write); NULL until the handler sets it */
+                           http_write); NULL until the handler sets it. Allocate it from
+                           req->arena, never on the handler's stack: the callback may run
+                           after the handler has returned */
 };
 
 /* What a handler returns: the value of the reply call it made. */
 typedef int http_status_t;
+/* What http_write returns when the answer follows the commit (see http_write). */
+#define HTTP_ANSWER_PENDING 0
 typedef http_status_t (*http_handler)(struct http_req *req);
 
 enum http_route_flags {
@@ -147,7 +154,14 @@ http_status_t http_last_status(struct http_req *req);
  * retried request gets the same answer and nothing is written twice.
  * fn returns STORE_OK to commit; anything else rolls its work back. If fn returned an
  * error without calling http_set_error(), the store result is mapped as
- * http_reply_store_rc() does. */
+ * http_reply_store_rc() does.
+ * Asynchronous underneath: the server queues the write, suspends the connection and
+ * gives the worker thread back, so many requests share one commit; the answer goes
+ * out when the commit is durable, and http_write then returns HTTP_ANSWER_PENDING. So
+ * `return http_write(req, fn);` must be the handler's last action, fn may run after
+ * the handler returned (req->ctx in req->arena, see above), and fn runs on the store's
+ * writer thread (as it always did). A handler that must act after the commit calls
+ * store_write() itself and answers. */
 http_status_t http_write(struct http_req *req, store_tx_fn fn);
 /* The same on a read transaction (nothing is stored). */
 http_status_t http_read(struct http_req *req, store_tx_fn fn);
@@ -189,6 +203,10 @@ struct app {
   struct event_hub *hub;        /* events.c */
   struct rate_limiter *limiter; /* ratelimit.c */
   struct metrics *metrics;      /* metrics.c */
+  /* The 110 centre: counties for placing a coordinate (built from the store's
+   * counties when serve starts; NULL when none are loaded), and the tunable rules. */
+  struct geo_counties *geo;
+  const struct emergency_config *em;
 };
 
 struct http_server;

@@ -70,16 +70,17 @@ static enum store_rc me_update_tx(void *cls, struct store_tx *tx) {
 }
 
 http_status_t me_update(struct http_req *req) {
-  struct me_patch p = {0};
+  struct me_patch *p = arena_alloc(req->arena, sizeof *p); /* outlives this call (http_write) */
+  if (!p) return http_reply_error(req, ERR_INTERNAL, NULL, NULL);
   struct jspec spec[] = {
-      JSPEC_OPTIONAL(TEXT, "display_name", &p.display_name, 1, 100),
-      JSPEC_OPTIONAL(BOOL, "latin_digits", &p.latin_digits),
+      JSPEC_OPTIONAL(TEXT, "display_name", &p->display_name, 1, 100),
+      JSPEC_OPTIONAL(BOOL, "latin_digits", &p->latin_digits),
       JSPEC_END,
   };
   if (jspec_parse_or_reply(req, req->body, spec) != 0) return http_last_status(req);
   json_t *ld = json_object_get(req->body, "latin_digits");
-  p.has_latin_digits = ld && !json_is_null(ld);
-  req->ctx = &p;
+  p->has_latin_digits = ld && !json_is_null(ld);
+  req->ctx = p;
   return http_write(req, me_update_tx);
 }
 
@@ -184,6 +185,7 @@ static enum store_rc me_totp_begin_tx(void *cls, struct store_tx *tx) {
   if (account_totp_uri(u.username, t->secret, uri, sizeof uri) != 0) return STORE_HARD;
   u.totp_secret = t->secret;
   u.totp_enabled = false;
+  u.totp_last_step = 0; /* steps used with an earlier secret say nothing about this one */
   rc = s->user_update(tx, &u);
   if (rc == STORE_OK) rc = http_audit(req, tx, "user.totp_begin", self_subject(req), NULL);
   if (rc == STORE_OK)
@@ -211,7 +213,9 @@ static enum store_rc me_totp_confirm_tx(void *cls, struct store_tx *tx) {
                                   : "Begin enrolment first with POST /api/v1/me/totp.");
     return STORE_OK;
   }
-  if (!account_totp_verify(u.totp_secret, t->code, clock_now_ms())) {
+  /* The confirming code counts as used: whoever watched it typed cannot log in with it. */
+  if (account_totp_check(u.totp_secret, t->code, clock_now_ms(), u.totp_last_step, &u.totp_last_step) !=
+      ACCOUNT_TOTP_OK) {
     http_set_error(req, ERR_INVALID_FIELD, "code",
                    "The code does not match; check the phone's clock and send the current code.");
     return STORE_OK;

@@ -6,6 +6,11 @@
  * (the URI log callback), lives in its own arena, and is released by the completion
  * callback together with everything the request allocated: the arena, the body
  * buffer, the parsed JSON body and any result a handler left behind.
+ *
+ * Threads: a context is used by the worker thread that owns its connection, except
+ * while it is PHASE_WRITING: then the connection is suspended and the store's writer
+ * thread runs the handler's transaction on it; the resume that ends that phase hands
+ * it back (libmicrohttpd's own lock orders the two).
  */
 #ifndef HAMYAR_HTTP_REQUEST_H
 #define HAMYAR_HTTP_REQUEST_H
@@ -29,6 +34,7 @@ enum http_phase {
   PHASE_BODY,    /* checks passed, collecting the body */
   PHASE_DISCARD, /* the body passed the cap: reading and dropping the rest (see server.c) */
   PHASE_DONE,    /* answered or handed to the handler */
+  PHASE_WRITING, /* suspended until the handler's write commits; answered on resume (tx.c) */
 };
 
 struct http_ctx {
@@ -48,6 +54,10 @@ struct http_ctx {
   int route_slot;       /* metrics slot: route index, or one of METRICS_SLOT_* */
   bool idem_raced;      /* http_write: a concurrent duplicate stored the key first */
   store_tx_fn tx_fn;    /* http_write/http_read: the handler's callback */
+  bool may_suspend;     /* the handler runs in libmicrohttpd's access handler, so
+                           http_write may suspend the connection (dispatch.c) */
+  enum store_rc write_rc; /* PHASE_WRITING: the write's result, set by the store's writer
+                             thread before it resumes the connection */
 };
 
 static inline struct http_ctx *http_ctx_of(struct http_req *req) {
@@ -61,6 +71,8 @@ struct http_server {
   char *web_root;           /* realpath of cfg.web_dir, or NULL: no static files */
   uint16_t port;
   atomic_int in_flight;     /* requests answered or being handled, not yet completed */
+  atomic_int writes_pending; /* connections suspended until their write commits (tx.c) */
+  atomic_bool draining;     /* the stop has waited its time: writes no longer suspend */
   bool made_hub, made_limiter, made_metrics; /* what stop must release */
 };
 
@@ -98,5 +110,8 @@ char *http_percent_decode(struct arena *a, const char *in, size_t len);
 int http_idempotency_check(struct http_ctx *c);
 /* The principal that owns idempotency keys: user id, or -(API key id). */
 int64_t http_principal_id(const struct http_req *req);
+/* Called again by libmicrohttpd for a PHASE_WRITING request once its write is over:
+ * answers as http_write would have after a synchronous commit. */
+void http_write_resume(struct http_ctx *c);
 
 #endif

@@ -4,7 +4,8 @@
  *
  * Threads: libmicrohttpd's epoll thread pool runs every callback. A request stays on
  * the worker that accepted its connection, so its context is used by one thread at a
- * time and needs no lock.
+ * time and needs no lock; while its write waits for the commit the connection is
+ * suspended and the store's writer thread has it (tx.c, request.h).
  */
 #include <arpa/inet.h>
 #include <netdb.h>
@@ -138,6 +139,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
   } else if (c->phase == PHASE_DISCARD) {
     count_in_flight(c);
     http_reply_error(&c->req, ERR_PAYLOAD_TOO_LARGE, NULL, NULL);
+  } else if (c->phase == PHASE_WRITING) {
+    http_write_resume(c); /* the write is over and the connection resumed: answer */
   }
   if ((c->phase == PHASE_DONE && !c->answered) || c->refused) {
     /* No answer could be made or queued: closing the connection is all that is left. */
@@ -246,6 +249,8 @@ struct http_server *http_server_start(struct app *app) {
   srv->cfg = *app->cfg;
   fill_defaults(&srv->cfg);
   atomic_init(&srv->in_flight, 0);
+  atomic_init(&srv->writes_pending, 0);
+  atomic_init(&srv->draining, false);
   if (srv->cfg.web_dir) {
     srv->web_root = realpath(srv->cfg.web_dir, NULL);
     if (!srv->web_root)
@@ -307,6 +312,20 @@ struct http_server *http_server_start(struct app *app) {
 
 uint16_t http_server_port(const struct http_server *srv) { return srv ? srv->port : 0; }
 
+static void sleep_ms(long ms) {
+  struct timespec ts = {ms / 1000, (ms % 1000) * 1000 * 1000};
+  nanosleep(&ts, NULL);
+}
+
+/* Waits until nothing has been in flight for 200 ms, or for limit_ms at most. */
+static void wait_quiet(struct http_server *srv, int limit_ms) {
+  int quiet_ms = 0;
+  for (int waited_ms = 0; quiet_ms < 200 && waited_ms < limit_ms; waited_ms += 10) {
+    sleep_ms(10);
+    quiet_ms = atomic_load(&srv->in_flight) > 0 ? 0 : quiet_ms + 10;
+  }
+}
+
 void http_server_stop(struct http_server *srv) {
   if (!srv) return;
   struct app *app = srv->app;
@@ -317,14 +336,21 @@ void http_server_stop(struct http_server *srv) {
   event_hub_stop(app->hub);
   /* Done when nothing has been in flight for a moment: a worker that just finished a
    * handler may still pick up a request that waited behind it. */
-  int quiet_ms = 0;
-  for (int waited_ms = 0; quiet_ms < 200 && waited_ms < 10000; waited_ms += 10) {
-    struct timespec ts = {0, 10 * 1000 * 1000};
-    nanosleep(&ts, NULL);
-    quiet_ms = atomic_load(&srv->in_flight) > 0 ? 0 : quiet_ms + 10;
+  wait_quiet(srv, 10000);
+  /* libmicrohttpd must not be stopped while a connection is suspended with no resume
+   * to come, and a write that commits must be answered. From here on writes hold
+   * their worker (no new suspensions); those already queued always end, since the
+   * store finishes every job it took, so they are waited for without a limit. */
+  atomic_store(&srv->draining, true);
+  for (int waited_ms = 0; atomic_load(&srv->writes_pending) > 0; waited_ms += 10) {
+    if (waited_ms > 0 && waited_ms % 10000 == 0)
+      log_msg(LOG_WARN, "http.stop", "still waiting for %d writes to commit",
+              atomic_load(&srv->writes_pending));
+    sleep_ms(10);
   }
+  if (atomic_load(&srv->in_flight) > 0) wait_quiet(srv, 1000); /* answers of resumed writes */
   if (atomic_load(&srv->in_flight) > 0)
-    log_msg(LOG_WARN, "http.stop", "%d requests still open after 10 s; closing them",
+    log_msg(LOG_WARN, "http.stop", "%d requests still open; closing them",
             atomic_load(&srv->in_flight));
   MHD_stop_daemon(srv->daemon);
   if (listen_fd != MHD_INVALID_SOCKET) close(listen_fd);

@@ -15,7 +15,13 @@
  *   disabled (right password)        403 account_disabled
  *   TOTP enrolled, no code           401 totp_required, not a failure
  *   TOTP enrolled, wrong code        401 totp_invalid, counts towards the lock
+ *   TOTP enrolled, code used before  401 totp_invalid (audited as totp_replayed), counts
+ *                                    towards the lock: a code is accepted once only
  *   otherwise                        201 with the session, and the cookie
+ *
+ * A code's time step is judged against the last accepted step twice: before the
+ * transaction from the user as read (cheap refusal), and inside it from the user as
+ * stored, which is what makes two log-ins racing with one code end with one session.
  */
 #include <string.h>
 
@@ -33,6 +39,7 @@ enum outcome {
   OUT_DISABLED,
   OUT_TOTP_REQUIRED,
   OUT_TOTP_INVALID,
+  OUT_TOTP_REPLAYED,
   OUT_OK,
 };
 
@@ -40,14 +47,14 @@ static const char *const outcome_reason[] = {
     [OUT_UNKNOWN_USER] = "unknown_user",   [OUT_LOCKED] = "locked",
     [OUT_BAD_PASSWORD] = "bad_password",   [OUT_DISABLED] = "disabled",
     [OUT_TOTP_REQUIRED] = "totp_required", [OUT_TOTP_INVALID] = "totp_invalid",
-    [OUT_OK] = "ok",
+    [OUT_TOTP_REPLAYED] = "totp_replayed", [OUT_OK] = "ok",
 };
 
 static const enum err_code outcome_error[] = {
     [OUT_UNKNOWN_USER] = ERR_BAD_CREDENTIALS, [OUT_LOCKED] = ERR_ACCOUNT_LOCKED,
     [OUT_BAD_PASSWORD] = ERR_BAD_CREDENTIALS, [OUT_DISABLED] = ERR_ACCOUNT_DISABLED,
     [OUT_TOTP_REQUIRED] = ERR_TOTP_REQUIRED,  [OUT_TOTP_INVALID] = ERR_TOTP_INVALID,
-    [OUT_OK] = ERR_INTERNAL,
+    [OUT_TOTP_REPLAYED] = ERR_TOTP_INVALID,   [OUT_OK] = ERR_INTERNAL,
 };
 
 struct login {
@@ -59,6 +66,7 @@ struct login {
   enum outcome judged;   /* decided before the transaction from the user as read */
   enum outcome outcome;  /* the final one: the transaction may make it worse */
   char new_hash[ACCOUNT_HASH_MAX]; /* set when the stored hash needs re-hashing */
+  int64_t totp_step;     /* the step of the TOTP code that judge() accepted */
   char token[ACCOUNT_TOKEN_SIZE], csrf[ACCOUNT_TOKEN_SIZE];
   int64_t now;
   /* filled by the transaction */
@@ -119,8 +127,9 @@ static enum store_rc count_failure(struct login *l, struct store_tx *tx, struct 
 static enum store_rc open_session(struct login *l, struct store_tx *tx, struct user *u) {
   struct store *s = store_of(tx);
   enum store_rc rc = s->login_failure_clear(tx, u->id);
-  if (rc == STORE_OK && l->new_hash[0]) {
-    u->password_hash = l->new_hash;
+  if (rc == STORE_OK && (l->new_hash[0] || u->totp_enabled)) {
+    if (l->new_hash[0]) u->password_hash = l->new_hash;
+    if (u->totp_enabled) u->totp_last_step = l->totp_step; /* this code is now used */
     rc = s->user_update(tx, u);
   }
   if (rc != STORE_OK) return rc;
@@ -135,6 +144,16 @@ static enum store_rc open_session(struct login *l, struct store_tx *tx, struct u
                   detail);
   json_decref(detail);
   return rc;
+}
+
+/* The second factor as stored now: enrolled since the user was read, replaced, or
+ * the code's step used meanwhile (a twin log-in with the same code committed first). */
+static enum outcome totp_recheck(const struct login *l, const struct user *u) {
+  if (!l->totp) return OUT_TOTP_REQUIRED;
+  if (!l->user.totp_enabled || !l->user.totp_secret || !u->totp_secret ||
+      strcmp(u->totp_secret, l->user.totp_secret) != 0)
+    return OUT_TOTP_INVALID;
+  return l->totp_step > u->totp_last_step ? OUT_OK : OUT_TOTP_REPLAYED;
 }
 
 static enum store_rc login_tx(void *cls, struct store_tx *tx) {
@@ -152,8 +171,9 @@ static enum store_rc login_tx(void *cls, struct store_tx *tx) {
   if (u.locked) l->outcome = OUT_LOCKED;
   else if (password_accepted && strcmp(u.password_hash, l->user.password_hash) != 0) l->outcome = OUT_BAD_PASSWORD;
   else if (u.disabled && l->outcome == OUT_OK) l->outcome = OUT_DISABLED;
+  else if (u.totp_enabled && l->outcome == OUT_OK) l->outcome = totp_recheck(l, &u);
 
-  if (l->outcome == OUT_BAD_PASSWORD || l->outcome == OUT_TOTP_INVALID) {
+  if (l->outcome == OUT_BAD_PASSWORD || l->outcome == OUT_TOTP_INVALID || l->outcome == OUT_TOTP_REPLAYED) {
     rc = count_failure(l, tx, &u);
     if (rc != STORE_OK) return rc;
   }
@@ -175,8 +195,10 @@ static void judge(struct login *l) {
     l->judged = OUT_DISABLED;
   } else if (l->user.totp_enabled && !l->totp) {
     l->judged = OUT_TOTP_REQUIRED;
-  } else if (l->user.totp_enabled && !account_totp_verify(l->user.totp_secret, l->totp, l->now)) {
-    l->judged = OUT_TOTP_INVALID;
+  } else if (l->user.totp_enabled) {
+    enum account_totp_result t =
+        account_totp_check(l->user.totp_secret, l->totp, l->now, l->user.totp_last_step, &l->totp_step);
+    l->judged = t == ACCOUNT_TOTP_OK ? OUT_OK : t == ACCOUNT_TOTP_REPLAYED ? OUT_TOTP_REPLAYED : OUT_TOTP_INVALID;
   } else {
     l->judged = OUT_OK;
   }
@@ -212,7 +234,9 @@ http_status_t session_create(struct http_req *req) {
                                   .roles = l.user.roles, .latin_digits = l.user.latin_digits};
 
   /* The store runs the transaction and this thread answers: the cookie may only go out
-   * with a committed session. */
+   * with a committed session. This write stays synchronous (store_write, not
+   * http_write): the answer is built after the commit from what the transaction found,
+   * and this thread has just spent far longer on argon2id than the commit will take. */
   if (store_write(req->app->store, login_tx, &l) != STORE_OK)
     return http_reply_error(req, ERR_INTERNAL, NULL, NULL);
   if (l.outcome != OUT_OK) {

@@ -1,6 +1,12 @@
 /* tx.c — handlers' transactions and what they leave behind: answers prepared inside
  * a transaction, audit rows, events, and stored answers for Idempotency-Key.
  *
+ * A write holds no worker thread while it waits for its commit: http_write suspends
+ * the connection and queues the transaction (store_write_async); the store's writer
+ * resumes it once the batch is durable, and libmicrohttpd calls the access handler
+ * again, which answers (http_write_resume). With a thread or two serving many
+ * connections, that is what lets group commit gather many writes into one fsync.
+ *
  * An idempotent answer is stored in the same transaction as the change it reports,
  * so either both are committed or neither: a retry can never create the record twice,
  * and never finds a key whose change was rolled back.
@@ -106,11 +112,9 @@ static http_status_t answer(struct http_req *req, enum store_rc rc) {
 
 static int replay_or_mismatch(struct http_req *req);
 
-http_status_t http_write(struct http_req *req, store_tx_fn fn) {
+/* Answers a write whose transaction is over, committed or not. */
+static http_status_t write_answer(struct http_req *req, enum store_rc rc) {
   struct http_ctx *c = http_ctx_of(req);
-  c->tx_fn = fn;
-  req->result = (struct http_result){0};
-  enum store_rc rc = store_write(req->app->store, write_tx, req);
   /* Twins with one key can run at once: one commits, and the other fails, either on
    * storing the key or earlier on the record itself (a username already taken). The
    * loser answers what the winner stored, as a retry after the fact would. */
@@ -132,6 +136,63 @@ http_status_t http_write(struct http_req *req, store_tx_fn fn) {
     }
   }
   return answer(req, rc);
+}
+
+/* The store's done callback, on its writer thread once the batch is on disk. It only
+ * hands the result over: the connection's own worker answers (http_write_resume).
+ * After the resume the request may complete at any moment, so c is not touched again. */
+static void write_committed(void *cls, enum store_rc rc) {
+  struct http_ctx *c = cls;
+  struct http_server *srv = c->srv;
+  c->write_rc = rc;
+  MHD_resume_connection(c->conn);
+  atomic_fetch_sub(&srv->writes_pending, 1);
+}
+
+/* Queues the write and suspends the connection until it commits, so the worker thread
+ * serves other connections meanwhile and many writes wait for one commit together.
+ * false: this request cannot wait that way, write synchronously. */
+static bool write_suspended(struct http_ctx *c) {
+  struct http_req *req = &c->req;
+  struct http_server *srv = c->srv;
+  if (!c->may_suspend) return false;
+  c->may_suspend = false;
+  if (req->ctx && !arena_owns(req->arena, req->ctx)) {
+    /* The callback would read the handler's stack after the handler returned. */
+    log_msg(LOG_ERROR, "http.handler", "%s %s keeps req->ctx outside the request arena; "
+            "writing synchronously", req->method, req->path);
+    return false;
+  }
+  /* Counted before draining is read: the stop sets draining, then waits for the count,
+   * so either it waits for this write or this write sees draining. */
+  atomic_fetch_add(&srv->writes_pending, 1);
+  if (atomic_load(&srv->draining)) {
+    atomic_fetch_sub(&srv->writes_pending, 1);
+    return false;
+  }
+  c->phase = PHASE_WRITING;
+  /* Suspended before queued: the resume in write_committed must find it suspended. */
+  MHD_suspend_connection(c->conn);
+  enum store_rc rc = store_write_async(req->app->store, write_tx, req, write_committed, c);
+  if (rc != STORE_OK) write_committed(c, rc); /* answered as a failed write on resume */
+  return true;
+}
+
+http_status_t http_write(struct http_req *req, store_tx_fn fn) {
+  struct http_ctx *c = http_ctx_of(req);
+  if (c->phase == PHASE_WRITING) {
+    log_msg(LOG_ERROR, "http.handler", "%s %s called http_write twice", req->method, req->path);
+    return HTTP_ANSWER_PENDING;
+  }
+  c->tx_fn = fn;
+  req->result = (struct http_result){0};
+  if (write_suspended(c)) return HTTP_ANSWER_PENDING;
+  return write_answer(req, store_write(req->app->store, write_tx, req));
+}
+
+void http_write_resume(struct http_ctx *c) {
+  c->phase = PHASE_DONE;
+  write_answer(&c->req, c->write_rc);
 }
 
 http_status_t http_read(struct http_req *req, store_tx_fn fn) {

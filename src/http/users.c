@@ -63,10 +63,11 @@ static enum store_rc list_tx(void *cls, struct store_tx *tx) {
 }
 
 http_status_t users_list(struct http_req *req) {
-  struct page pg;
-  if (http_query_int(req, "limit", 1, PAGE_MAX, PAGE_DEFAULT, &pg.limit) != 0) return http_last_status(req);
-  if (http_query_cursor(req, &pg.after_id) != 0) return http_last_status(req);
-  req->ctx = &pg;
+  struct page *pg = arena_alloc(req->arena, sizeof *pg); /* outlives this call (http_write) */
+  if (!pg) return http_reply_error(req, ERR_INTERNAL, NULL, NULL);
+  if (http_query_int(req, "limit", 1, PAGE_MAX, PAGE_DEFAULT, &pg->limit) != 0) return http_last_status(req);
+  if (http_query_cursor(req, &pg->after_id) != 0) return http_last_status(req);
+  req->ctx = pg;
   return http_write(req, list_tx);
 }
 
@@ -286,4 +287,36 @@ http_status_t users_unlock(struct http_req *req) {
   if (http_arg_id(req, 0, id) != 0) return http_last_status(req);
   req->ctx = id;
   return http_write(req, unlock_tx);
+}
+
+/* ---- DELETE /api/v1/users/{id}/totp ---------------------------------------------- */
+
+/* For a user who lost the phone: the secret and its state go, and the user logs in
+ * with the password alone until enrolling again. Sessions are left alone: the reset
+ * gives no one anything they did not have. */
+static enum store_rc totp_reset_tx(void *cls, struct store_tx *tx) {
+  struct http_req *req = cls;
+  const int64_t *id = req->ctx;
+  struct store *s = store_of(tx);
+  struct user u;
+  enum store_rc rc = s->user_by_id(tx, *id, req->arena, &u);
+  if (rc != STORE_OK) return rc;
+  json_t *detail = json_pack("{s:b,s:b}", "was_enabled", u.totp_enabled, "was_enrolling",
+                             !u.totp_enabled && u.totp_secret != NULL);
+  u.totp_secret = NULL;
+  u.totp_enabled = false;
+  u.totp_last_step = 0;
+  rc = s->user_update(tx, &u);
+  if (rc == STORE_OK) rc = changed(req, tx, &u, "user.totp_reset", detail, "user.updated", 0);
+  if (rc == STORE_OK) http_set_result(req, 204, NULL);
+  json_decref(detail);
+  return rc;
+}
+
+http_status_t users_totp_reset(struct http_req *req) {
+  int64_t *id = arena_alloc(req->arena, sizeof *id);
+  if (!id) return http_reply_error(req, ERR_INTERNAL, NULL, NULL);
+  if (http_arg_id(req, 0, id) != 0) return http_last_status(req);
+  req->ctx = id;
+  return http_write(req, totp_reset_tx);
 }

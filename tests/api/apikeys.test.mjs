@@ -2,7 +2,9 @@
 // by prefix only, accepted as "Authorization: ApiKey KEY" on the one foundation route
 // that admits integrations (the event stream), refused elsewhere, and dead once revoked.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 
 import { validateResponse } from './lib/openapi.mjs';
@@ -129,15 +131,36 @@ describe('API keys', () => {
     assert.equal(count(srv.db, 'apikeys'), keys);
   });
 
-  test('Idempotency-Key: a retried create answers the same key once', async () => {
+  test('no Idempotency-Key replay: the answer holds the key, so it is never stored; a retry is 409', async () => {
     const headers = { 'idempotency-key': 'apikey-create-1' };
+    const stored = count(srv.db, 'idempotency');
     const a = await srv.api('POST', '/api/v1/apikeys', { token: admin.token, body: { name: 'retried-key', role: 'telephony' }, headers });
+    assert.equal(a.status, 201, a.text);
+    assert.equal(count(srv.db, 'idempotency'), stored, 'no answer was kept for replay');
     const b = await srv.api('POST', '/api/v1/apikeys', { token: admin.token, body: { name: 'retried-key', role: 'telephony' }, headers });
-    assert.equal(a.status, 201);
-    assert.equal(b.status, 201);
-    assert.equal(b.headers['idempotent-replayed'], 'true');
-    assert.deepEqual(b.json, a.json);
+    assert.equal(b.status, 409, b.text);
+    assert.equal(code(b), 'already_exists');
+    assert.equal(b.headers['idempotent-replayed'], undefined);
+    assert.ok(!b.text.includes(a.json.key));
     assert.equal(Number(sql(srv.db, "SELECT count(*) FROM apikeys WHERE name = 'retried-key'")), 1);
+  });
+
+  test('a key is nowhere in the database: not in a dump, not in the files\' bytes', async () => {
+    const keys = [];
+    for (const [i, headers] of [{}, { 'idempotency-key': 'apikey-at-rest-1' }].entries()) {
+      const r = await srv.api('POST', '/api/v1/apikeys', { token: admin.token, body: { name: `at-rest-${i}`, role: 'open311' }, headers });
+      assert.equal(r.status, 201, r.text);
+      keys.push(r.json.key);
+    }
+    const dump = execFileSync('sqlite3', [srv.db, '.dump'], { encoding: 'utf8', maxBuffer: 256 << 20 });
+    assert.ok(dump.includes('at-rest-0') && dump.includes('at-rest-1'), 'the dump holds the keys\' rows');
+    // The database file and its write-ahead log, byte for byte (freed pages included).
+    const files = [srv.db, `${srv.db}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f));
+    for (const key of keys) {
+      assert.ok(!dump.includes(key), 'the key is in the database dump');
+      assert.ok(!dump.includes(key.slice(3)), 'the key without its hk_ prefix is in the database dump');
+      for (const bytes of files) assert.equal(bytes.indexOf(key.slice(3)), -1, 'the key is in the database files');
+    }
   });
 
   test('revoking answers 204; the key stops working; the list shows when', async () => {

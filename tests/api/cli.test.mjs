@@ -8,6 +8,7 @@ import { after, describe, test } from 'node:test';
 
 import { ADMIN_PASSWORD, Server, cli, count, initDb, removeDir, sql, startServer, tempDir } from './lib/server.mjs';
 import { openEvents } from './lib/sse.mjs';
+import { totp } from './lib/totp.mjs';
 
 const dirs = [];
 const servers = [];
@@ -43,6 +44,7 @@ describe('help and version', () => {
       [['init', '--help'], '--demo'],
       [['serve', '--help'], '--listen'],
       [['user', '--help'], 'unlock'],
+      [['user', '--help'], 'reset-totp'],
       [['apikey', '--help'], 'revoke'],
       [['audit', '--help'], 'verify'],
       [['version', '--help'], 'version'],
@@ -75,6 +77,9 @@ describe('help and version', () => {
       ['user', 'fly', 'x'],
       ['user', 'add'],
       ['user', 'add', 'no.role.given'],
+      ['user', 'reset-totp'],
+      ['user', 'reset-totp', 'a', 'b'],
+      ['user', 'reset-totp', 'x.user', '--role', 'admin'],
       ['apikey', 'add', 'k1', '--role', 'admin'],
       ['audit', 'check'],
       ['version', 'extra'],
@@ -92,7 +97,7 @@ describe('init', () => {
     const users = count(db, 'users');
     const audit = count(db, 'audit');
     assert.equal(users, 8, 'admin and seven demo users');
-    const again = cli(['init', '--db', db, '--demo'], { env: { HAMYAR_ADMIN_PASSWORD: 'another-admin-password' } });
+    const again = cli(['init', '--db', db, '--demo-users'], { env: { HAMYAR_ADMIN_PASSWORD: 'another-admin-password' } });
     assert.equal(again.status, 0, again.stderr);
     assert.match(again.stdout + again.stderr, /nothing changed|already/i);
     assert.equal(count(db, 'users'), users);
@@ -170,6 +175,43 @@ describe('user and apikey verbs', () => {
     assert.ok(actions.includes('user.create'), actions.join());
     assert.ok(a.json.items.every((r) => r.actor === 'cli'));
     assert.ok(actions.length >= 4, `the CLI's changes are audited: ${actions.join()}`);
+  });
+
+  test('user reset-totp removes a lost phone\'s second factor, audited as "cli"', async () => {
+    const { db } = freshDb();
+    const add = cli(['user', 'add', 'cli.phoneless', '--role', 'call_taker', '--password-stdin', '--db', db], { input: 'cli-phoneless-pass\n' });
+    assert.equal(add.status, 0, add.stderr);
+    const srv = await serve(db);
+    const s = await srv.login('cli.phoneless', 'cli-phoneless-pass');
+    const { secret } = (await srv.api('POST', '/api/v1/me/totp', { token: s.token })).json;
+    const ok = await srv.api('POST', '/api/v1/me/totp/confirm', { token: s.token, body: { code: totp(secret) } });
+    assert.equal(ok.json.totp_enabled, true, ok.text);
+    assert.match(cli(['user', 'list', '--db', db]).stdout.split('\n').find((l) => l.includes('cli.phoneless')), /totp/);
+    const needs = await srv.api('POST', '/api/v1/session', { body: { username: 'cli.phoneless', password: 'cli-phoneless-pass' } });
+    assert.equal(needs.json?.error?.code, 'totp_required');
+
+    const updates = () => Number(sql(db, "SELECT count(*) FROM events WHERE type = 'user.updated'"));
+    const updatesBefore = updates();
+    // While the server runs.
+    const r = cli(['user', 'reset-totp', 'cli.phoneless', '--db', db]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /cli\.phoneless/);
+    const again = await srv.login('cli.phoneless', 'cli-phoneless-pass');
+    assert.equal(again.user.totp_enabled, false);
+    assert.ok(!/totp/.test(cli(['user', 'list', '--db', db]).stdout.split('\n').find((l) => l.includes('cli.phoneless'))));
+    const id = again.user.id;
+    assert.equal(sql(db, `SELECT coalesce(totp_secret, 'NULL'), totp_enabled FROM users WHERE id = ${id}`), 'NULL|0');
+    assert.equal(
+      sql(db, `SELECT actor, actor_id, detail FROM audit WHERE action = 'user.totp_reset' AND subject = 'user:${id}'`),
+      'cli|0|{"was_enabled":true,"was_enrolling":false}',
+    );
+    assert.equal(updates(), updatesBefore + 1, 'announced as user.updated');
+
+    // Again: nothing to remove, said so, still exit 0; an unknown user is exit 1.
+    const twice = cli(['user', 'reset-totp', 'cli.phoneless', '--db', db]);
+    assert.equal(twice.status, 0, twice.stderr);
+    assert.match(twice.stdout, /no second factor/);
+    assert.equal(cli(['user', 'reset-totp', 'no.such.user', '--db', db]).status, 1);
   });
 
   test('apikey add/list/revoke: the key is printed once and works until revoked', async () => {

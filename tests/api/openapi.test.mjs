@@ -95,7 +95,7 @@ describe('docs/openapi.yaml against the code', () => {
         const security = op.security ?? spec.security;
         assert.ok(security.length > 0, `${where} needs authentication: security must not be empty`);
         const schemes = new Set(security.flatMap((s) => Object.keys(s)));
-        const takesKeys = r.roles.includes('telephony') || r.roles.includes('open311');
+        const takesKeys = r.roles.includes('telephony') || r.roles.includes('open311') || r.roles.includes('unit');
         assert.equal(schemes.has('apiKey'), takesKeys, `${where}: apiKey security iff integrations may call it`);
         assert.ok(op.responses['401'], `${where}: 401 is not declared`);
         // 403: a role the route does not admit, CSRF, or a disabled account's session.
@@ -258,10 +258,61 @@ describe('one call of every operation, each answer checked against the document'
     await ok('DELETE', `/api/v1/apikeys/${key.json.id}`, 204, { token });
     await ok('GET', '/api/v1/audit?limit=5', 200, { token });
 
+    // The 110 centre's calls and incidents (telephony.c, calls.c, incidents.c).
+    const pbx = await ok('POST', '/api/v1/apikeys', 201, { token, body: { name: 'openapi-pbx', role: 'telephony' } });
+    const centre = await srv.createUser(token, 'openapi.centre', ['call_taker', 'dispatcher', 'supervisor']);
+    const ct = (await srv.login('openapi.centre', centre.password)).token;
+    const where = { lat: 37.2799, lon: 49.5832 };
+    await ok('POST', '/api/v1/telephony/events', 200, {
+      apikey: pbx.json.key,
+      body: { event: 'ring', telephony_call_id: 'openapi-1', ani: '09111234567', location: { ...where, uncertainty_m: 25, source: 'gnss' } },
+    });
+    await ok('GET', '/api/v1/telephony/calls', 200, { token: ct });
+    await ok('GET', `/api/v1/incident-types?q=${encodeURIComponent('کیف')}`, 200, { token: ct });
+    const call = await ok('POST', '/api/v1/calls', 201, {
+      token: ct,
+      body: { telephony_call_id: 'openapi-1', type: 'street_robbery', narrative: 'کیف‌قاپی در خیابان' },
+      headers: { 'idempotency-key': 'openapi-call-1' },
+    });
+    await ok('GET', '/api/v1/calls?limit=5', 200, { token: ct });
+    await ok('GET', `/api/v1/calls/${call.json.id}`, 200, { token: ct });
+    const incident = await ok('POST', '/api/v1/incidents', 201, {
+      token: ct,
+      body: { call_id: call.json.id },
+      headers: { 'idempotency-key': 'openapi-incident-1' },
+    });
+    const repeat = await ok('POST', '/api/v1/calls', 201, { token: ct, body: { caller_number: '09111234567', type: 'street_robbery', location: where } });
+    assert.equal(repeat.json.duplicate_candidates[0]?.incident.id, incident.json.id);
+    await ok('POST', `/api/v1/calls/${repeat.json.id}/link`, 200, { token: ct, body: { incident_id: incident.json.id } });
+    await ok('GET', '/api/v1/incidents?status=pending&limit=5', 200, { token: ct });
+    await ok('GET', `/api/v1/incidents/${incident.json.id}`, 200, { token: ct });
+    await ok('POST', `/api/v1/incidents/${incident.json.id}/notes`, 201, { token: ct, body: { text: 'تماس‌گیرنده دوباره تماس گرفت' } });
+    await ok('POST', `/api/v1/incidents/${incident.json.id}/status`, 200, { token: ct, body: { status: 'closed', disposition: 'unfounded' } });
+    await ok('GET', `/api/v1/incidents/${incident.json.id}/timeline`, 200, { token: ct });
+
+    // Places, units, dispatch and figures (places.c, units.c, assignments.c, call_metrics.c).
+    await ok('GET', '/api/v1/places', 200, { token: ct });
+    const fight = await ok('POST', '/api/v1/calls', 201, { token: ct, body: { caller_number: '09111239999', type: 'fight', location: where } });
+    const job = await ok('POST', '/api/v1/incidents', 201, { token: ct, body: { call_id: fight.json.id } });
+    const recs = await ok('GET', `/api/v1/incidents/${job.json.id}/recommendations?limit=3`, 200, { token: ct });
+    const unitId = recs.json.items[0].unit.id;
+    await ok('POST', `/api/v1/incidents/${job.json.id}/assignments`, 201, {
+      token: ct,
+      body: { unit_id: unitId },
+      headers: { 'idempotency-key': 'openapi-assign-1' },
+    });
+    await ok('GET', `/api/v1/units?incident_id=${job.json.id}`, 200, { token: ct });
+    await ok('PATCH', `/api/v1/units/${unitId}`, 200, { token: ct, body: { status: 'en_route' } });
+    await ok('POST', `/api/v1/units/${unitId}/positions`, 201, { token: ct, body: { lat: 37.2805, lon: 49.5833 } });
+    const since = new Date(Date.now() - 86400000).toISOString();
+    const until = new Date(Date.now() + 3600000).toISOString();
+    await ok('GET', `/api/v1/metrics/call-handling?from=${since}&to=${until}`, 200, { token: ct });
+
     // The user's own routes, as that user.
     const user = await srv.login('openapi.user', 'openapi-user-pass-2');
     const enrol = await ok('POST', '/api/v1/me/totp', 201, { token: user.token });
     await ok('POST', '/api/v1/me/totp/confirm', 200, { token: user.token, body: { code: totp(enrol.json.secret) } });
+    await ok('DELETE', `/api/v1/users/${id}/totp`, 204, { token });
     await ok('POST', '/api/v1/me/password', 204, {
       token: user.token,
       body: { current_password: 'openapi-user-pass-2', new_password: 'openapi-user-pass-3' },

@@ -1,7 +1,7 @@
 // session.test.mjs — logging in and out: bearer and cookie use, CSRF, expiry (idle and
 // absolute), wrong passwords, the lock after repeated failures and its unlock, disabled
 // accounts, password changes, and the TOTP second factor (codes computed here with
-// node:crypto per RFC 6238, independently of the server).
+// node:crypto per RFC 6238, independently of the server), each code accepted once.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -246,7 +246,8 @@ describe('TOTP second factor', () => {
     const stillOff = await srv.api('GET', '/api/v1/me', { token: s.token });
     assert.equal(stillOff.json.totp_enabled, false, 'a wrong code enables nothing');
 
-    const ok = await srv.api('POST', '/api/v1/me/totp/confirm', { token: s.token, body: { code: totp(secret) } });
+    const confirmedAt = Date.now();
+    const ok = await srv.api('POST', '/api/v1/me/totp/confirm', { token: s.token, body: { code: totp(secret, confirmedAt) } });
     assert.equal(ok.status, 200, ok.text);
     assert.equal(ok.json.totp_enabled, true);
 
@@ -264,12 +265,67 @@ describe('TOTP second factor', () => {
       body: { username: 'totp.user', password: 'not-the-password', totp: totp(secret) },
     });
     assert.equal(code(wrongPw), 'bad_credentials');
-    const right = await srv.login('totp.user', u.password, { totp: totp(secret) });
+    // The code that confirmed the enrolment is used up; the next step's code (within
+    // the ±1 step window) logs in.
+    const reused = await srv.api('POST', '/api/v1/session', {
+      body: { username: 'totp.user', password: u.password, totp: totp(secret, confirmedAt) },
+    });
+    assert.equal(code(reused), 'totp_invalid');
+    const right = await srv.login('totp.user', u.password, { totp: totp(secret, confirmedAt + 30000) });
     assert.equal(right.user.totp_enabled, true);
 
     // A second enrolment cannot silently replace the enabled factor.
     const again = await srv.api('POST', '/api/v1/me/totp', { token: right.token });
     assert.equal(again.status, 409, again.text);
+  });
+});
+
+describe('TOTP codes are accepted once (RFC 6238 §5.2)', () => {
+  // Enrols `name` and confirms with the code of step T; returns what the tests need.
+  async function enrolled(name) {
+    const u = await srv.createUser(admin.token, name, ['dispatcher']);
+    const s = await srv.login(name, u.password);
+    const { secret } = (await srv.api('POST', '/api/v1/me/totp', { token: s.token })).json;
+    const t = Date.now();
+    const ok = await srv.api('POST', '/api/v1/me/totp/confirm', { token: s.token, body: { code: totp(secret, t) } });
+    assert.equal(ok.status, 200, ok.text);
+    const id = ok.json.id;
+    return { u, secret, id, at: (steps) => totp(secret, t + steps * 30000), step: Math.floor(t / 30000) };
+  }
+  const attempt = (name, password, code1) =>
+    srv.api('POST', '/api/v1/session', { body: { username: name, password, totp: code1 } });
+
+  test('the same code again is 401 totp_invalid; the next step\'s code works once; older codes never', async () => {
+    const e = await enrolled('totp.replay');
+    // Step T was used by the confirmation; T+1 logs in.
+    const first = await srv.login('totp.replay', e.u.password, { totp: e.at(1) });
+    assert.equal(first.res.status, 201);
+    assert.equal(sql(srv.db, `SELECT totp_last_step FROM users WHERE id = ${e.id}`), String(e.step + 1));
+    // The same code at once (well within its 30-second window): refused, no cookie.
+    const replay = await attempt('totp.replay', e.u.password, e.at(1));
+    assert.equal(replay.status, 401, replay.text);
+    assert.equal(code(replay), 'totp_invalid');
+    assert.equal(replay.headers['set-cookie'], undefined);
+    // An older code of the window is refused too, once a newer one was accepted.
+    assert.equal(code(await attempt('totp.replay', e.u.password, e.at(0))), 'totp_invalid');
+    // The audit tells a replay from a wrong code.
+    const reasons = sql(
+      srv.db,
+      `SELECT json_extract(detail, '$.reason') FROM audit WHERE action = 'session.login_failed' AND subject = 'user:${e.id}' ORDER BY id`,
+    ).split('\n');
+    assert.deepEqual(reasons, ['totp_replayed', 'totp_replayed']);
+    // The first session still works; the failed attempts changed nothing else.
+    assert.equal((await srv.api('GET', '/api/v1/me', { token: first.token })).status, 200);
+  });
+
+  test('two log-ins racing with one code: exactly one gets a session', async () => {
+    const e = await enrolled('totp.twins');
+    const code1 = e.at(1);
+    const answers = await Promise.all([1, 2, 3].map(() => attempt('totp.twins', e.u.password, code1)));
+    const statuses = answers.map((r) => r.status).sort();
+    assert.deepEqual(statuses, [201, 401, 401], answers.map((r) => r.text).join('\n'));
+    for (const r of answers.filter((x) => x.status === 401)) assert.equal(code(r), 'totp_invalid');
+    assert.equal(Number(sql(srv.db, `SELECT count(*) FROM sessions WHERE user_id = ${e.id}`)), 1 + 1, 'the enrolling session and one more');
   });
 });
 

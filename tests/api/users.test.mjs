@@ -1,10 +1,11 @@
 // users.test.mjs — administration of accounts: create, list with cursor paging, get,
-// patch (roles, display name, disabled), password reset, unlock; validation of names,
+// patch (roles, display name, disabled), password reset, unlock, TOTP reset; validation of names,
 // passwords and roles; Idempotency-Key; and that only an admin may do any of it.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { ADMIN_PASSWORD, count, removeDir, sql, startServer } from './lib/server.mjs';
+import { totp } from './lib/totp.mjs';
 
 let srv;
 let admin;
@@ -297,6 +298,7 @@ describe('changing users', () => {
       ['PATCH', `/api/v1/users/${id}`, { disabled: true }],
       ['POST', `/api/v1/users/${id}/password`, { password: 'a-good-new-password' }],
       ['POST', `/api/v1/users/${id}/unlock`, undefined],
+      ['DELETE', `/api/v1/users/${id}/totp`, undefined],
     ];
     for (const [method, path, body] of calls) {
       const r = await srv.api(method, path, { token: admin.token, body });
@@ -340,6 +342,47 @@ describe('changing users', () => {
   });
 });
 
+describe('resetting a second factor (a lost phone)', () => {
+  test('after DELETE /users/{id}/totp the user logs in without a code, and may enrol again', async () => {
+    const u = await srv.createUser(admin.token, 'lost.phone', ['call_taker']);
+    const s = await srv.login('lost.phone', u.password);
+    const { secret } = (await srv.api('POST', '/api/v1/me/totp', { token: s.token })).json;
+    const t = Date.now();
+    const ok = await srv.api('POST', '/api/v1/me/totp/confirm', { token: s.token, body: { code: totp(secret, t) } });
+    assert.equal(ok.json.totp_enabled, true, ok.text);
+    await srv.login('lost.phone', u.password, { totp: totp(secret, t + 30000) });
+    const needs = await srv.api('POST', '/api/v1/session', { body: { username: 'lost.phone', password: u.password } });
+    assert.equal(code(needs), 'totp_required');
+
+    const events = count(srv.db, 'events');
+    const r = await srv.api('DELETE', `/api/v1/users/${u.id}/totp`, { token: admin.token });
+    assert.equal(r.status, 204, r.text);
+    assert.equal(r.text, '');
+    const row = sql(srv.db, `SELECT coalesce(totp_secret, 'NULL'), totp_enabled, totp_last_step FROM users WHERE id = ${u.id}`);
+    assert.equal(row, 'NULL|0|0', 'the secret is gone, not only switched off');
+    const g = await srv.api('GET', `/api/v1/users/${u.id}`, { token: admin.token });
+    assert.equal(g.json.totp_enabled, false);
+
+    const again = await srv.login('lost.phone', u.password);
+    assert.equal(again.user.totp_enabled, false);
+    // Audited, by the admin, with the user as subject; announced to admins.
+    const audit = sql(srv.db, `SELECT actor, detail FROM audit WHERE action = 'user.totp_reset' AND subject = 'user:${u.id}'`);
+    assert.equal(audit, 'admin|{"was_enabled":true,"was_enrolling":false}');
+    assert.equal(count(srv.db, 'events'), events + 1);
+    const ev = JSON.parse(sql(srv.db, `SELECT payload FROM events WHERE type = 'user.updated' AND subject = 'user:${u.id}' ORDER BY id DESC LIMIT 1`));
+    assert.equal(ev.totp_enabled, false);
+
+    // The session that existed before the reset goes on; a new enrolment is allowed.
+    const enrol = await srv.api('POST', '/api/v1/me/totp', { token: again.token });
+    assert.equal(enrol.status, 201, enrol.text);
+    assert.notEqual(enrol.json.secret, secret);
+    // Resetting a user without a factor (here: half-way through enrolling) is 204 too.
+    const r2 = await srv.api('DELETE', `/api/v1/users/${u.id}/totp`, { token: admin.token });
+    assert.equal(r2.status, 204);
+    assert.equal(sql(srv.db, `SELECT coalesce(totp_secret, 'NULL') FROM users WHERE id = ${u.id}`), 'NULL');
+  });
+});
+
 describe('only an admin', () => {
   test('every user route is 403 forbidden for a dispatcher, and nothing changes', async () => {
     const users = count(srv.db, 'users');
@@ -351,6 +394,8 @@ describe('only an admin', () => {
       ['PATCH', `/api/v1/users/${target.id}`, { roles: ['dispatcher'] }],
       ['POST', `/api/v1/users/${target.id}/password`, { password: 'taken-over-password' }],
       ['POST', `/api/v1/users/${target.id}/unlock`, undefined],
+      ['DELETE', `/api/v1/users/${target.id}/totp`, undefined],
+      ['DELETE', `/api/v1/users/${dispatcher.user.id}/totp`, undefined],
     ];
     for (const [method, path, body] of calls) {
       const r = await srv.api(method, path, { token: dispatcher.token, body });

@@ -34,6 +34,25 @@ static void arena_allocates_zeroed_aligned_memory(void **state) {
   arena_free(a);
 }
 
+/* What http_write relies on to tell request memory from a handler's stack. */
+static void arena_knows_what_it_handed_out(void **state) {
+  (void)state;
+  struct arena *a = arena_new(0);
+  struct arena *other = arena_new(0);
+  int on_stack = 0;
+  char *small = arena_alloc(a, 24);
+  char *big = arena_alloc(a, 100000); /* a chunk of its own */
+  assert_true(arena_owns(a, small));
+  assert_true(arena_owns(a, small + 23));
+  assert_true(arena_owns(a, big + 99999));
+  assert_false(arena_owns(a, &on_stack));
+  assert_false(arena_owns(other, small));
+  assert_false(arena_owns(a, NULL));
+  assert_false(arena_owns(NULL, small));
+  arena_free(a);
+  arena_free(other);
+}
+
 static void arena_refuses_to_pass_its_limit(void **state) {
   (void)state;
   struct arena *a = arena_new(1024);
@@ -109,6 +128,7 @@ static void roles_have_stable_names(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(arena_allocates_zeroed_aligned_memory),
+      cmocka_unit_test(arena_knows_what_it_handed_out),
       cmocka_unit_test(arena_refuses_to_pass_its_limit),
       cmocka_unit_test(buf_grows_up_to_its_maximum_and_no_further),
       cmocka_unit_test(clock_round_trips_rfc3339),

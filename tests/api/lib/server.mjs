@@ -68,10 +68,14 @@ export function hamyarEnv(extra = {}) {
   return { ...env, ...extra };
 }
 
+// The reference data `hamyar init` loads (tests run from the build directory, where
+// the default data/gilan does not exist).
+export const DATA_DIR = join(SOURCE_DIR, 'data', 'gilan');
+
 // Runs the CLI synchronously: {status, stdout, stderr, signal}.
 export function cli(args, { env = {}, input, timeout = 60000 } = {}) {
   const r = spawnSync(BIN, args, {
-    env: hamyarEnv({ HAMYAR_ADMIN_PASSWORD: ADMIN_PASSWORD, HAMYAR_DEMO_PASSWORD: DEMO_PASSWORD, ...env }),
+    env: hamyarEnv({ HAMYAR_ADMIN_PASSWORD: ADMIN_PASSWORD, HAMYAR_DEMO_PASSWORD: DEMO_PASSWORD, HAMYAR_DATA: DATA_DIR, ...env }),
     input,
     encoding: 'utf8',
     timeout,
@@ -80,8 +84,11 @@ export function cli(args, { env = {}, input, timeout = 60000 } = {}) {
   return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
+// demo: true makes the demo users only (--demo-users), so that every call and
+// incident a test sees is its own; demo: 'activity' is the whole demo (--demo).
 export function initDb(db, { demo = false, env = {} } = {}) {
-  const r = cli(['init', '--db', db, ...(demo ? ['--demo'] : [])], { env });
+  const flags = demo === 'activity' ? ['--demo'] : demo ? ['--demo-users'] : [];
+  const r = cli(['init', '--db', db, ...flags], { env });
   assert.equal(r.status, 0, `hamyar init failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
   return r;
 }

@@ -1,0 +1,234 @@
+/* emergency.c — what the 110 centre's handlers share: the JSON of each record, the
+ * rules in force, and incident_record; see emergency.h.
+ *
+ * Every record's JSON has a fixed shape: a field that has no value is null, never
+ * missing, so the console can read any field without checking for it first. Times are
+ * RFC 3339 (null for "not yet"); enumerations go out by their wire names.
+ */
+#include "http/emergency.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/incident.h"
+#include "http/accounts.h"
+#include "http/jspec.h"
+#include "locale/locale.h"
+#include "util/arena.h"
+#include "util/clock.h"
+
+struct emergency_config emergency_config_default(void) {
+  struct emergency_config c = {.repeat = REPEAT_CONFIG_DEFAULT, .dispatch = dispatch_config_default()};
+  return c;
+}
+
+static struct emergency_config defaults;
+static pthread_once_t defaults_once = PTHREAD_ONCE_INIT;
+
+static void defaults_init(void) { defaults = emergency_config_default(); }
+
+const struct emergency_config *http_emergency_config(const struct http_req *req) {
+  if (req->app && req->app->em) return req->app->em;
+  pthread_once(&defaults_once, defaults_init);
+  return &defaults;
+}
+
+json_t *json_id(int64_t id) { return id > 0 ? json_integer((json_int_t)id) : json_null(); }
+
+static json_t *string_or_null(const char *s) { return s ? json_string(s) : json_null(); }
+
+json_t *json_tcall(const struct telephony_call *t) {
+  json_t *where = t->has_location
+                      ? json_pack("{s:f,s:f,s:f,s:o}", "lat", t->lat, "lon", t->lon, "uncertainty_m",
+                                  t->uncertainty_m, "source", string_or_null(t->location_source))
+                      : json_null();
+  return json_pack("{s:I,s:s,s:o,s:o,s:s?,s:o,s:o,s:o,s:o}", "id", (json_int_t)t->id,
+                   "telephony_call_id", t->ext_id ? t->ext_id : "", "ani", string_or_null(t->ani),
+                   "location", where, "state", tcall_state_name(t->state), "ring_at",
+                   http_time_json(t->ring_ms), "answer_at", http_time_json(t->answer_ms), "end_at",
+                   http_time_json(t->end_ms), "call_id", json_id(t->call_id));
+}
+
+json_t *json_call(const struct call *c) {
+  json_t *where = c->has_location ? json_pack("{s:f,s:f,s:f}", "lat", c->lat, "lon", c->lon,
+                                              "uncertainty_m", c->uncertainty_m)
+                                  : json_null();
+  json_t *o = json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:i}", "id", (json_int_t)c->id,
+                        "telephony_call_id", string_or_null(c->telephony_call_id), "caller_number",
+                        string_or_null(c->caller_number), "caller_name", string_or_null(c->caller_name),
+                        "location", where, "address", string_or_null(c->address), "county",
+                        string_or_null(c->county), "type", string_or_null(c->type), "priority",
+                        c->priority);
+  if (!o) return NULL;
+  json_object_set_new(o, "narrative", string_or_null(c->narrative));
+  json_object_set_new(o, "outcome", string_or_null(call_outcome_name(c->outcome)));
+  json_object_set_new(o, "incident_id", json_id(c->incident_id));
+  json_object_set_new(o, "ring_at", http_time_json(c->ring_ms));
+  json_object_set_new(o, "answer_at", http_time_json(c->answer_ms));
+  json_object_set_new(o, "created_at", http_time_json(c->created_ms));
+  json_object_set_new(o, "taker_id", json_id(c->taker_id));
+  return o;
+}
+
+static json_t *number_json(const struct incident *i, bool latin) {
+  char text[INCIDENT_NUMBER_SIZE];
+  if (incident_number_format(i->year, i->seq, latin, text, sizeof text) != 0) return json_null();
+  return json_string(text);
+}
+
+json_t *json_incident(const struct incident *i, bool latin) {
+  json_t *where = i->has_location ? json_pack("{s:f,s:f}", "lat", i->lat, "lon", i->lon) : json_null();
+  json_t *o = json_pack("{s:I,s:o,s:o,s:i,s:I,s:o,s:i,s:o,s:o,s:o,s:o}", "id", (json_int_t)i->id,
+                        "number", number_json(i, latin), "number_latin", number_json(i, true), "year",
+                        i->year, "seq", (json_int_t)i->seq, "type", string_or_null(i->type), "priority",
+                        i->priority, "status", string_or_null(incident_status_name(i->status)),
+                        "county", string_or_null(i->county), "location", where, "address",
+                        string_or_null(i->address));
+  if (!o) return NULL;
+  json_object_set_new(o, "call_count", json_integer(i->call_count));
+  json_object_set_new(o, "first_call_id", json_id(i->first_call_id));
+  json_object_set_new(o, "created_at", http_time_json(i->created_ms));
+  json_object_set_new(o, "answer_at", http_time_json(i->answer_ms));
+  json_object_set_new(o, "dispatched_at", http_time_json(i->dispatch_ms));
+  json_object_set_new(o, "en_route_at", http_time_json(i->en_route_ms));
+  json_object_set_new(o, "on_scene_at", http_time_json(i->on_scene_ms));
+  json_object_set_new(o, "cleared_at", http_time_json(i->cleared_ms));
+  json_object_set_new(o, "closed_at", http_time_json(i->closed_ms));
+  json_object_set_new(o, "updated_at", http_time_json(i->updated_ms));
+  json_object_set_new(o, "disposition", string_or_null(i->disposition));
+  return o;
+}
+
+json_t *json_timeline_entry(const struct timeline_entry *e) {
+  json_t *data = e->data ? json_loads(e->data, 0, NULL) : NULL;
+  if (!json_is_object(data)) {
+    json_decref(data);
+    data = json_object();
+  }
+  return json_pack("{s:I,s:I,s:o,s:o,s:s,s:s,s:s,s:o}", "id", (json_int_t)e->id, "incident_id",
+                   (json_int_t)e->incident_id, "time", http_time_json(e->time_ms), "actor_id",
+                   json_id(e->actor_id), "actor", e->actor ? e->actor : "", "kind",
+                   e->kind ? e->kind : "", "text", e->text ? e->text : "", "data", data);
+}
+
+json_t *json_unit(const struct unit *u, double lat, double lon, const char *position_source, bool stale) {
+  json_t *pos = position_source
+                    ? json_pack("{s:f,s:f,s:s,s:b,s:o}", "lat", lat, "lon", lon, "source",
+                                position_source, "stale", stale, "reported_at",
+                                http_time_json(u->position_ms))
+                    : json_null();
+  json_t *o = json_pack("{s:I,s:s,s:o,s:s,s:o,s:i,s:o}", "id", (json_int_t)u->id, "code",
+                        u->code ? u->code : "", "call_sign_fa", string_or_null(u->call_sign_fa),
+                        "station", u->station ? u->station : "", "type",
+                        string_or_null(unit_type_name(u->type)), "seats", u->seats, "status",
+                        string_or_null(unit_status_name(u->status)));
+  if (!o) {
+    json_decref(pos);
+    return NULL;
+  }
+  json_object_set_new(o, "status_at", http_time_json(u->status_ms));
+  json_object_set_new(o, "incident_id", json_id(u->incident_id));
+  json_object_set_new(o, "position", pos);
+  return o;
+}
+
+/* ---- incident_record ---------------------------------------------------------------- */
+
+/* Compact JSON text in the arena; "{}" for none. */
+static const char *json_text(struct arena *a, json_t *v) {
+  if (!v) return "{}";
+  char *text = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
+  if (!text) return NULL;
+  const char *copy = arena_strdup(a, text);
+  free(text);
+  return copy;
+}
+
+enum store_rc incident_record_line(struct http_req *req, struct store_tx *tx, const struct incident *inc,
+                                   const char *kind, const char *text, json_t *data,
+                                   struct timeline_entry *line) {
+  return incident_record_with(req, tx, inc, kind, text, data, NULL, line);
+}
+
+enum store_rc incident_record_with(struct http_req *req, struct store_tx *tx, const struct incident *inc,
+                                   const char *kind, const char *text, json_t *data, json_t *also,
+                                   struct timeline_entry *line) {
+  struct timeline_entry e = {
+      .incident_id = inc->id,
+      .time_ms = clock_now_ms(),
+      .actor_id = req->who.kind == PRINCIPAL_USER ? req->who.id : 0,
+      .actor = req->who.name ? req->who.name : "anonymous",
+      .kind = kind,
+      .text = text ? text : "",
+      .data = json_text(req->arena, data),
+  };
+  const char *action = arena_printf(req->arena, "incident.%s", kind);
+  const char *subject = arena_printf(req->arena, "incident:%lld", (long long)inc->id);
+  if (!e.data || !action || !subject) return STORE_HARD;
+  enum store_rc rc = store_of(tx)->em.timeline_append(tx, &e);
+  if (rc != STORE_OK) return rc;
+  json_t *detail = json_pack("{s:o,s:s,s:O?}", "number", number_json(inc, true), "text", e.text, "data", data);
+  rc = detail ? http_audit(req, tx, action, subject, detail) : STORE_HARD;
+  json_decref(detail);
+  if (rc != STORE_OK) return rc;
+  json_t *payload = json_pack("{s:o,s:o}", "incident", json_incident(inc, false), "line", json_timeline_entry(&e));
+  if (payload && also) json_object_update_missing(payload, also);
+  const char *type = strcmp(kind, "created") == 0 ? "incident.created" : "incident.updated";
+  rc = payload ? http_event(req, tx, type, subject, payload, ROLES_CENTRE) : STORE_HARD;
+  json_decref(payload);
+  if (rc == STORE_OK && line) *line = e;
+  return rc;
+}
+
+enum store_rc incident_record(struct http_req *req, struct store_tx *tx, const struct incident *inc,
+                              const char *kind, const char *text, json_t *data) {
+  return incident_record_line(req, tx, inc, kind, text, data, NULL);
+}
+
+/* ---- request helpers -------------------------------------------------------------- */
+
+int http_query_time(struct http_req *req, const char *name, bool end, int64_t *out) {
+  const char *text = http_query(req, name);
+  *out = 0;
+  if (!text || !*text) return 0;
+  if (clock_parse_rfc3339(text, out) == 0) return 0;
+  enum loc_period_kind kind;
+  struct loc_period p;
+  if (loc_period_parse(text, &kind, &p) == 0) {
+    *out = end ? p.end_ms : p.start_ms;
+    return 0;
+  }
+  http_reply_error(req, ERR_INVALID_FIELD, name,
+                   "Give an RFC 3339 time (2025-10-01T08:30:00Z) or a Jalali period (1404, 1404-07, 1404-07-09).");
+  return -1;
+}
+
+enum store_rc emergency_county_known(struct store_tx *tx, struct arena *a, const char *code, bool *known) {
+  struct county *counties;
+  size_t n;
+  *known = false;
+  enum store_rc rc = store_of(tx)->em.county_list(tx, a, &counties, &n);
+  for (size_t i = 0; rc == STORE_OK && i < n && !*known; i++)
+    *known = counties[i].code && strcmp(counties[i].code, code) == 0;
+  return rc;
+}
+
+int http_location_parse_or_reply(struct http_req *req, json_t *obj, const char *field, bool with_source,
+                                 struct http_location *out) {
+  *out = (struct http_location){0};
+  struct jspec spec[] = {
+      JSPEC_DOUBLE("lat", &out->lat, -90.0, 90.0),
+      JSPEC_DOUBLE("lon", &out->lon, -180.0, 180.0),
+      /* 0 is "not known"; more than 100 km tells nothing about where to send a unit */
+      JSPEC_OPTIONAL(DOUBLE, "uncertainty_m", &out->uncertainty_m, 0.0, 100000.0),
+      with_source ? (struct jspec)JSPEC_OPTIONAL(STRING, "source", &out->source, 1, 32) : (struct jspec)JSPEC_END,
+      JSPEC_END,
+  };
+  struct jspec_error err;
+  if (jspec_parse(obj, spec, req->arena, &err) == 0) return 0;
+  const char *where = err.field ? arena_printf(req->arena, "%s.%s", field, err.field) : field;
+  http_reply_error(req, err.code == ERR_BAD_JSON ? ERR_INVALID_FIELD : err.code, where ? where : field,
+                   err.code == ERR_BAD_JSON ? "must be a JSON object" : err.message);
+  return -1;
+}

@@ -1,0 +1,85 @@
+/* emergency.h — what the 110 centre's handlers share: the JSON form of each record,
+ * the roles that see the centre's live events, its tunable rules, and one way to
+ * record a change to an incident (timeline line + live event + audit row, in the
+ * caller's transaction).
+ *
+ * Handlers: telephony.c, calls.c, incidents.c, incident_types.c (calls and incidents);
+ * units.c, assignments.c, call_metrics.c, places.c (units, dispatch and figures).
+ * The json_* functions return new references the caller owns; `latin` chooses Latin
+ * digits in the human-readable fields (incident numbers), per the caller's preference.
+ */
+#ifndef HAMYAR_HTTP_EMERGENCY_H
+#define HAMYAR_HTTP_EMERGENCY_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "core/dispatch.h"
+#include "core/emergency.h"
+#include "core/repeat.h"
+#include "http/http.h"
+
+/* Who receives the centre's live events (calls ringing, incidents, units). */
+#define ROLES_CENTRE (ROLE_CALL_TAKER | ROLE_DISPATCHER | ROLE_SUPERVISOR | ROLE_COMMANDER)
+
+struct emergency_config {
+  struct repeat_config repeat;
+  struct dispatch_config dispatch;
+};
+
+/* The defaults of the issue: 30 min / 500 m repeat windows, road factor 1.3, ... */
+struct emergency_config emergency_config_default(void);
+/* The rules the server runs with: app->em, or the defaults when it is not set. */
+const struct emergency_config *http_emergency_config(const struct http_req *req);
+
+json_t *json_tcall(const struct telephony_call *t);
+json_t *json_call(const struct call *c);
+json_t *json_incident(const struct incident *i, bool latin);
+json_t *json_timeline_entry(const struct timeline_entry *e);
+/* A unit with its effective position: `stale` when its last report is older than the
+ * stale limit and the position shown is its home station's. */
+json_t *json_unit(const struct unit *u, double lat, double lon, const char *position_source, bool stale);
+/* An id, or JSON null for 0 (none). */
+json_t *json_id(int64_t id);
+
+/* Inside a write transaction: appends a timeline line for `inc` (kind, text, data —
+ * data may be NULL and is not stolen), an audit row "incident.<kind>", and the live
+ * event "incident.updated" (payload: the incident JSON and the new line) for
+ * ROLES_CENTRE; for kind "created" the event is "incident.created". */
+enum store_rc incident_record(struct http_req *req, struct store_tx *tx, const struct incident *inc,
+                              const char *kind, const char *text, json_t *data);
+/* The same, also giving back the stored line (its strings in req->arena) when `line`
+ * is not NULL, for answers that show it. */
+enum store_rc incident_record_line(struct http_req *req, struct store_tx *tx, const struct incident *inc,
+                                   const char *kind, const char *text, json_t *data,
+                                   struct timeline_entry *line);
+/* The same, for a change that moves more than the incident in one event (a unit
+ * assigned, a unit's move that moves its incident): the members of `also` (a JSON
+ * object or NULL, not stolen; e.g. {"unit": ...}) are added to the event's payload. */
+enum store_rc incident_record_with(struct http_req *req, struct store_tx *tx, const struct incident *inc,
+                                   const char *kind, const char *text, json_t *data, json_t *also,
+                                   struct timeline_entry *line);
+
+/* ---- request helpers shared by the centre's handlers ---------------------------- */
+
+/* ?name= as an instant: RFC 3339, or a Jalali period (1404, 1404-07, 1404-07-09) whose
+ * start (end false) or end (end true) is taken. Absent or empty: 0. Replies 400
+ * invalid_field and returns -1 when malformed. */
+int http_query_time(struct http_req *req, const char *name, bool end, int64_t *out);
+
+/* A location as a request gives it. */
+struct http_location {
+  double lat, lon;
+  double uncertainty_m; /* 0 when not given */
+  const char *source;   /* NULL when not given (or not taken) */
+};
+/* Parses `obj` ({"lat","lon","uncertainty_m"?} and, with_source, "source"?) as the
+ * body's field `field`. Replies 400 naming "field.lat" etc. and returns -1 when
+ * malformed. */
+int http_location_parse_or_reply(struct http_req *req, json_t *obj, const char *field, bool with_source,
+                                 struct http_location *out);
+
+/* Inside a transaction: *known tells whether `code` is a county of the store. */
+enum store_rc emergency_county_known(struct store_tx *tx, struct arena *a, const char *code, bool *known);
+
+#endif
