@@ -116,7 +116,7 @@ static enum store_rc assign_tx(void *cls, struct store_tx *tx) {
   if (unit_assign(&u, inc.id, now) != 0) {
     const char *on = u.incident_id ? arena_printf(req->arena, " (on incident %lld)", (long long)u.incident_id) : "";
     http_set_error(req, ERR_CONFLICT, "unit_id",
-                   arena_printf(req->arena, "The unit is not available: it is %s%s; choose an available unit.",
+                   arena_printf(req->arena, "unit_not_available: the unit is %s%s; choose an available unit.",
                                 unit_status_name(was), on));
     return STORE_OK;
   }

@@ -163,7 +163,7 @@ describe('assignments', () => {
     assert.equal(r.status, 409, r.text);
     assert.equal(code(r), 'conflict');
     assert.equal(field(r), 'unit_id');
-    assert.match(r.json.error.message, /not available/);
+    assert.match(r.json.error.message, /^unit_not_available: the unit is dispatched/);
     assert.equal((await incidentOf(second.id)).status, 'pending');
     assert.equal((await unitById(unit.id)).incident_id, first.id);
     assert.equal((await timeline(second.id)).length, lines);

@@ -4,12 +4,12 @@
 // moving the unit, future ones refused), a unit's own device key (API or CLI) that may
 // act on its own unit only, the places for the map, events, audit, bad input and roles.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { code, field, startCentre } from './lib/centre.mjs';
-import { DATA_DIR, cli, count, removeDir, sql } from './lib/server.mjs';
+import { DATA_DIR, cli, count, removeDir, sql, tempDir } from './lib/server.mjs';
 import { openEvents } from './lib/sse.mjs';
 
 const data = (file) => JSON.parse(readFileSync(join(DATA_DIR, file), 'utf8'));
@@ -322,6 +322,64 @@ describe('places for the map', () => {
     for (const role of ['call_taker', 'oversight', 'records', 'commander', 'admin']) {
       assert.equal((await srv.api('GET', '/api/v1/places', { token: as[role].token })).status, 200, role);
     }
+  });
+});
+
+describe('the reference data hamyar init loads', () => {
+  const copies = [];
+  after(() => copies.forEach((d) => removeDir(d)));
+  function dataCopy() {
+    const dir = tempDir('data');
+    copies.push(dir);
+    cpSync(DATA_DIR, dir, { recursive: true });
+    return dir;
+  }
+
+  test('loading edited files again updates the places in place and keeps each unit\'s status', async () => {
+    const u = await unit('lahijan-k11-1');
+    assert.equal((await setStatus(u.id, 'busy')).status, 200);
+    const dir = dataCopy();
+    const stations = JSON.parse(readFileSync(join(dir, 'stations.json'), 'utf8'));
+    const k11 = stations.stations.find((x) => x.code === 'lahijan-k11');
+    k11.name_en = 'Kalantari 11, Lahijan (renamed)';
+    writeFileSync(join(dir, 'stations.json'), JSON.stringify(stations));
+    const ids = sql(srv.db, 'SELECT group_concat(id) FROM stations ORDER BY code');
+    const r = cli(['init', '--db', srv.db, '--data', dir]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /\(1 rows new or changed\)/);
+    const places = (await srv.api('GET', '/api/v1/places', { token: as.dispatcher.token })).json;
+    assert.equal(places.stations.find((x) => x.code === 'lahijan-k11').name_en, 'Kalantari 11, Lahijan (renamed)');
+    assert.equal(sql(srv.db, 'SELECT group_concat(id) FROM stations ORDER BY code'), ids, 'ids are kept');
+    assert.equal((await list('?station=lahijan-k11')).json.items.find((x) => x.id === u.id).status, 'busy');
+    const again = cli(['init', '--db', srv.db, '--data', dir]);
+    assert.match(again.stdout, /nothing changed/);
+    assert.equal((await setStatus(u.id, 'available')).status, 200);
+  });
+
+  test('a missing or malformed file stops init with the file and the problem (exit 1), changing nothing', () => {
+    const before = sql(srv.db, "SELECT count(*) FROM audit WHERE action = 'reference.load'");
+    const missing = dataCopy();
+    rmSync(join(missing, 'units.json'));
+    let r = cli(['init', '--db', srv.db, '--data', missing]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /units\.json: cannot read it/);
+    const broken = dataCopy();
+    writeFileSync(join(broken, 'counties.json'), '{"type": "FeatureCollection", "features": [');
+    r = cli(['init', '--db', srv.db, '--data', broken]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /counties\.json: not valid JSON at line 1/);
+    const wrong = dataCopy();
+    const units = JSON.parse(readFileSync(join(wrong, 'units.json'), 'utf8'));
+    units.units[3].station = 'nowhere-k99';
+    units.units[5].type = 'helicopter';
+    writeFileSync(join(wrong, 'units.json'), JSON.stringify(units));
+    r = cli(['init', '--db', srv.db, '--data', wrong]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, new RegExp(`units\\.json: unit ${units.units[3].code}: station "nowhere-k99" is not in stations\\.json`));
+    const env = cli(['init', '--db', srv.db], { env: { HAMYAR_DATA: missing } });
+    assert.equal(env.status, 1, 'HAMYAR_DATA is read');
+    assert.match(env.stderr, new RegExp(missing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    assert.equal(sql(srv.db, "SELECT count(*) FROM audit WHERE action = 'reference.load'"), before);
   });
 });
 

@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# Call intake: how many 110 calls a second `hamyar serve` acknowledges durably, beside
+# nginx answering a static JSON 200 on the same machine in the same run.
+#   bench/intake/run.sh [BUILD_DIR] [SECONDS] [CONNECTIONS] [WRK_THREADS] [idempotent|plain]
+# Defaults: build, 30 s, 64 connections, 2 wrk threads, idempotent (each request has its
+# own Idempotency-Key, so each answer is stored for replay too).
+#
+# hamyar gets its own database on disk (not tmpfs: fsync must cost) made by `hamyar
+# init` with the Gilan reference data, and a call-taker. wrk posts calls with
+# bench/intake/intake.lua (varied bodies, a bearer token) and counts the answers by
+# status. Afterwards the server is stopped and the database is checked request by
+# request: every 201 the server logged is one call on disk with its audit row (by
+# request id), none twice; calls written for clients that had gone (wrk closes its
+# connections at its deadline) are the only others; wrk received every 201 but those
+# in flight when it stopped (at most one per connection). Exit 1 on any mismatch.
+# The aim of issue 3 is at least 10,000 durable calls/s with p99 under 25 ms on 2 cores.
+set -euo pipefail
+build=${1:-build}
+secs=${2:-30}
+conns=${3:-64}
+wthreads=${4:-2}
+mode=${5:-idempotent}
+bin=$build/hamyar
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+for tool in wrk nginx sqlite3 curl; do
+  command -v $tool >/dev/null || { echo "bench: $tool is missing: apt-get install $tool" >&2; exit 1; }
+done
+[[ -x $bin ]] || { echo "bench: $bin is not built (make build)" >&2; exit 1; }
+
+tmp=$(mktemp -d "${TMPDIR:-/var/tmp}/hamyar-intake.XXXXXX")
+hpid= npid=
+cleanup() {
+  [[ -n $hpid ]] && kill "$hpid" 2>/dev/null
+  [[ -n $npid ]] && kill "$npid" 2>/dev/null
+  wait 2>/dev/null
+  [[ -n ${KEEP:-} ]] || rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# ---- hamyar: database, reference data, a call-taker, the server ----------------------
+export HAMYAR_ADMIN_PASSWORD=bench-password-123
+HAMYAR_DATA="$root/data/gilan" "$bin" init --db "$tmp/h.db" >"$tmp/init" 2>&1 ||
+  { echo "bench: hamyar init failed:" >&2; cat "$tmp/init" >&2; exit 1; }
+echo "bench-taker-password" | "$bin" user add bench.taker --role call_taker --password-stdin \
+  --db "$tmp/h.db" >>"$tmp/init" 2>&1 || { echo "bench: user add failed:" >&2; cat "$tmp/init" >&2; exit 1; }
+"$bin" serve --db "$tmp/h.db" --listen 127.0.0.1:0 --web "$tmp/none" >"$tmp/out" 2>"$tmp/log" &
+hpid=$!
+for _ in $(seq 100); do grep -q listening "$tmp/out" 2>/dev/null && break; sleep 0.1; done
+hurl=$(sed -n 's/.*listening on //p' "$tmp/out")
+[[ -n $hurl ]] || { echo "bench: hamyar serve did not start:" >&2; cat "$tmp/log" >&2; exit 1; }
+token=$(curl -s -X POST "$hurl/api/v1/session" -H 'Content-Type: application/json' \
+  -d '{"username":"bench.taker","password":"bench-taker-password"}' | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
+[[ -n $token ]] || { echo "bench: log-in failed" >&2; exit 1; }
+
+# One call by hand: its answer is the size of what nginx serves below.
+mkdir -p "$tmp/www"
+curl -s -X POST "$hurl/api/v1/calls" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+  -d '{"caller_number":"09110000000","type":"fight","location":{"lat":37.28,"lon":49.58}}' >"$tmp/www/call.json"
+grep -q '"id"' "$tmp/www/call.json" || { echo "bench: POST /api/v1/calls failed: $(cat "$tmp/www/call.json")" >&2; exit 1; }
+before=$(sqlite3 "$tmp/h.db" "SELECT count(*) FROM calls")
+
+# ---- nginx: the reference -----------------------------------------------------------------
+# Its workers run as another user: they must be able to read the file.
+chmod 0755 "$tmp" "$tmp/www"
+chmod 0644 "$tmp/www/call.json"
+nport=$((20000 + RANDOM % 20000))
+cat >"$tmp/nginx.conf" <<CONF
+worker_processes $(nproc);
+pid $tmp/nginx.pid;
+error_log $tmp/nginx-error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  default_type application/json;
+  server { listen 127.0.0.1:$nport; root $tmp/www; }
+}
+CONF
+nginx -c "$tmp/nginx.conf" -g 'daemon off;' &
+npid=$!
+for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$nport/call.json" && break; sleep 0.1; done
+curl -sf -o /dev/null "http://127.0.0.1:$nport/call.json" ||
+  { echo "bench: nginx did not start on port $nport:" >&2; cat "$tmp/nginx-error.log" >&2; exit 1; }
+
+# ---- the runs -----------------------------------------------------------------------------
+ref=$(wrk -t"$wthreads" -c"$conns" -d"${secs}s" --latency "http://127.0.0.1:$nport/call.json") ||
+  { echo "bench: wrk against nginx failed: $ref" >&2; exit 1; }
+kill "$npid" 2>/dev/null || true
+wait "$npid" 2>/dev/null || true
+npid=
+out=$(wrk -t"$wthreads" -c"$conns" -d"${secs}s" --latency -s "$here/intake.lua" "$hurl" -- "$token" "$mode") ||
+  { echo "bench: wrk against hamyar failed: $out" >&2; exit 1; }
+kill -TERM "$hpid" 2>/dev/null || true
+wait "$hpid" || true
+hpid=
+
+field() { awk "$1" <<<"$2"; }
+ok201=$(field '/^status 201:/ {print $3}' "$out")
+ok201=${ok201:-0}
+other=$(field '/^status / && $2 != "201:" {s += $3} END {print s+0}' "$out")
+p50=$(field '$1=="50%" {print $2}' "$out")
+p99=$(field '$1=="99%" {print $2}' "$out")
+calls_s=$(awk -v n="$ok201" -v s="$secs" 'BEGIN {printf "%.0f", n / s}')
+ref_rps=$(field '/Requests\/sec/ {print $2}' "$ref")
+ref_p50=$(field '$1=="50%" {print $2}' "$ref")
+ref_p99=$(field '$1=="99%" {print $2}' "$ref")
+ref_n=$(field '/requests in/ {print $1}' "$ref")
+ref_bad=$(field '/Non-2xx/ {print $5}' "$ref")
+sockerr=$(field '/Socket errors/ {print $0}' "$out")
+
+# ---- the check: rows on disk against answers ---------------------------------------------
+reqids() { sed -n 's/.*"req":"\([0-9a-f]*\)".*/\1/p' | sort; }
+grep '"msg":"method=POST path=/api/v1/calls status=201 ' "$tmp/log" | reqids >"$tmp/answered"
+grep '"msg":"method=POST path=/api/v1/calls status=0 ' "$tmp/log" | reqids >"$tmp/gone"
+sqlite3 "$tmp/h.db" "SELECT request_id FROM audit WHERE action = 'call.create'" | sort >"$tmp/rows"
+rows=$(( $(sqlite3 "$tmp/h.db" "SELECT count(*) FROM calls") - before ))
+answered=$(( $(wc -l <"$tmp/answered") - 1 )) # less the call made by hand
+audited=$(( $(wc -l <"$tmp/rows") - 1 ))
+twice=$(uniq -d "$tmp/rows" | wc -l)
+lost=$(comm -23 "$tmp/answered" "$tmp/rows" | wc -l)
+extra=$(comm -13 "$tmp/answered" "$tmp/rows" | comm -23 - "$tmp/gone" | wc -l)
+for_gone=$(comm -13 "$tmp/answered" "$tmp/rows" | wc -l)
+
+echo "bench/intake/run.sh $build $secs $conns $wthreads $mode"
+echo "wrk -t$wthreads -c$conns -d${secs}s on $(nproc) cores ($(uname -m)), $(date -u +%Y-%m-%d)"
+echo
+echo "| what | answers/s | p50 | p99 | answers | not 2xx |"
+echo "|---|---:|---:|---:|---:|---:|"
+printf '| %-48s | %9s | %8s | %8s | %9s | %s |\n' "nginx, static JSON 200 (reference)" "$ref_rps" "$ref_p50" "$ref_p99" "$ref_n" "${ref_bad:-0}"
+printf '| %-48s | %9s | %8s | %8s | %9s | %s |\n' "hamyar POST /api/v1/calls, 201 durable ($mode)" "$calls_s" "$p50" "$p99" "$ok201" "$other"
+[[ -n $sockerr ]] && echo "wrk: $sockerr"
+echo
+echo "server: $answered calls answered 201; database: $rows new calls, $audited call.create audit rows;" \
+     "$for_gone written for clients that had gone"
+status=0
+if (( lost > 0 || twice > 0 || extra > 0 || rows != audited )); then
+  echo "MISMATCH: $lost answered but not on disk, $twice written twice, $extra written but neither" \
+       "answered nor abandoned, $rows calls against $audited audit rows" >&2
+  status=1
+elif (( rows != answered + for_gone )); then
+  echo "MISMATCH: $rows calls on disk, $answered answered 201 and $for_gone for clients that had gone" >&2
+  status=1
+elif (( ok201 > answered || answered - ok201 > conns )); then
+  echo "MISMATCH: wrk counted $ok201 answers 201, the server sent $answered" >&2
+  status=1
+else
+  echo "check: rows on disk = 201 answers sent ($answered) + $for_gone for clients that had gone;" \
+       "each answer is one call with its audit row (by request id), none twice; wrk received" \
+       "$ok201 of them ($((answered - ok201)) were on their way when it stopped)"
+fi
+exit $status
