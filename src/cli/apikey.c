@@ -35,7 +35,9 @@ struct job {
   struct apikey k;
   bool found, conflict, already_revoked;
   struct buf out;
-  struct arena *arena;
+  const char *sub;       /* "add", "list" or "revoke" */
+  const struct cli_args *args;
+  struct arena *arena;   /* the configuration's, for the run */
 };
 
 static const char *subject_of(struct job *j) {
@@ -147,15 +149,13 @@ static enum store_rc revoke_tx(void *cls, struct store_tx *tx) {
   return rc;
 }
 
-static int run(struct store *s, const char *sub, const struct cli_args *a, struct job *j) {
+static int run(struct store *s, struct arena *arena, void *cls) {
+  struct job *j = cls;
+  const char *sub = j->sub;
+  const struct cli_args *a = j->args;
+  j->arena = arena;
   if (strcmp(sub, "add") == 0) return add(s, a, j);
-  if (strcmp(sub, "list") == 0) {
-    buf_init(&j->out, 64u << 20);
-    int rc = store_write(s, list_tx, j) == STORE_OK ? CLI_OK : cli_fail("listing API keys failed");
-    if (rc == CLI_OK && j->out.data) fwrite(j->out.data, 1, j->out.len, stdout);
-    buf_free(&j->out);
-    return rc;
-  }
+  if (strcmp(sub, "list") == 0) return cli_print_table(s, list_tx, j, &j->out, "API keys");
   if (store_write(s, revoke_tx, j) != STORE_OK) return cli_fail("revoking API key %s failed", j->name);
   if (!j->found) return cli_fail("no API key named %s; `hamyar apikey list` shows them", j->name);
   printf(j->already_revoked ? "API key %s was already revoked\n" : "revoked API key %s\n", j->name);
@@ -177,27 +177,12 @@ int cli_apikey(int argc, char **argv) {
   if (k == 3) return cli_usage_error("apikey", "unknown subcommand \"%s\"", argv[0]);
 
   struct cli_args a;
-  struct cli_config cfg;
   int rc = cli_parse(subverbs[k].verb, argc - 1, argv + 1, opts, "NAME", subverbs[k].npos, subverbs[k].npos, &a);
-  if (rc != CLI_OK) return rc;
-  if (a.help) {
-    fputs(help, stdout);
-    return CLI_OK;
-  }
+  if (rc != CLI_OK || cli_helped(&a, help)) return rc;
   if (k != 0 && cli_flag(&a, "role")) return cli_usage_error(a.verb, "--role belongs to `apikey add`");
   if (k != 0 && cli_flag(&a, "unit")) return cli_usage_error(a.verb, "--unit belongs to `apikey add`");
   if (subverbs[k].npos && !account_name_valid(a.pos[0]))
     return cli_usage_error(a.verb, "a key name is 1 to 64 characters of a-z, 0-9, '.', '_' and '-'");
-  if ((rc = cli_config_load(&cfg, &a)) != CLI_OK) return rc;
-  if (account_init() != 0) return cli_fail("cannot initialise libsodium");
-  struct store *s = cli_open_store(&cfg, 0);
-  if (s) {
-    struct job j = {.name = subverbs[k].npos ? a.pos[0] : NULL, .arena = cfg.arena};
-    rc = run(s, argv[0], &a, &j);
-    store_close(s);
-  } else {
-    rc = CLI_FAILED;
-  }
-  arena_free(cfg.arena);
-  return rc;
+  struct job j = {.name = subverbs[k].npos ? a.pos[0] : NULL, .sub = subverbs[k].name, .args = &a};
+  return cli_with_store(&a, run, &j);
 }

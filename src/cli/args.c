@@ -86,6 +86,11 @@ int cli_parse(const char *verb, int argc, char **argv, const struct cli_opt *opt
   return CLI_OK;
 }
 
+bool cli_helped(const struct cli_args *a, const char *help) {
+  if (a->help) fputs(help, stdout);
+  return a->help;
+}
+
 static int index_of(const struct cli_args *a, const char *name) {
   return find_opt(a->opts, name, strlen(name));
 }

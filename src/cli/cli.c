@@ -52,11 +52,7 @@ int cli_version(int argc, char **argv) {
   static const struct cli_opt opts[] = {{NULL}};
   struct cli_args a;
   int rc = cli_parse("version", argc, argv, opts, NULL, 0, 0, &a);
-  if (rc != CLI_OK) return rc;
-  if (a.help) {
-    fputs(version_help, stdout);
-    return CLI_OK;
-  }
+  if (rc != CLI_OK || cli_helped(&a, version_help)) return rc;
   printf("hamyar %s\nschema version %d\n", HAMYAR_VERSION, store_sqlite_newest_version());
   return CLI_OK;
 }

@@ -59,6 +59,9 @@ struct cli_args {
  * then not checked). */
 int cli_parse(const char *verb, int argc, char **argv, const struct cli_opt *opts, const char *pos_name,
               size_t npos_min, size_t npos_max, struct cli_args *out);
+/* When --help was given: prints `help` to stdout and returns true, the verb being done.
+ * Verbs write `if (rc != CLI_OK || cli_helped(&a, help)) return rc;` after cli_parse. */
+bool cli_helped(const struct cli_args *a, const char *help);
 /* The (last) value of option `name`, or NULL when not given. */
 const char *cli_value(const struct cli_args *a, const char *name);
 /* All values of a repeatable option. */
@@ -103,6 +106,20 @@ struct account_policy cli_config_policy(const struct cli_config *cfg);
 
 /* Opens cfg->db (flags: STORE_OPEN_*); NULL after printing why. */
 struct store *cli_open_store(const struct cli_config *cfg, int flags);
+
+/* What a verb that changes accounts does after parsing `a`: loads the configuration,
+ * starts libsodium, opens the store, and returns fn(s, the configuration's arena, cls),
+ * closing the store and freeing the arena after; or the failure that came first,
+ * after printing why. The arena lives while fn runs. */
+typedef int (*cli_store_fn)(struct store *s, struct arena *arena, void *cls);
+int cli_with_store(const struct cli_args *a, cli_store_fn fn, void *cls);
+
+struct buf;
+/* A `list` subverb: fn, run in a write transaction (the read is audited), builds the
+ * table in `out` (resetting it first, as the store may run fn again); the table is
+ * printed after the commit. CLI_OK, or CLI_FAILED after printing "listing WHAT failed".
+ * `out` is initialised and freed here. */
+int cli_print_table(struct store *s, store_tx_fn fn, void *cls, struct buf *out, const char *what);
 
 /* Inside a write transaction: an audit row with actor "cli" (actor_id 0, no ip, no
  * request id). detail: a JSON object or NULL, not stolen. */

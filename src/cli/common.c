@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "util/arena.h"
+#include "util/buf.h"
 #include "util/clock.h"
 
 struct store *cli_open_store(const struct cli_config *cfg, int flags) {
@@ -13,6 +15,31 @@ struct store *cli_open_store(const struct cli_config *cfg, int flags) {
   struct store *s = store_sqlite_open(cfg->db, flags, err, sizeof err);
   if (!s) cli_fail("%s", err);
   return s;
+}
+
+int cli_with_store(const struct cli_args *a, cli_store_fn fn, void *cls) {
+  struct cli_config cfg;
+  int rc = cli_config_load(&cfg, a);
+  if (rc != CLI_OK) return rc;
+  struct store *s = NULL;
+  if (account_init() != 0) {
+    rc = cli_fail("cannot initialise libsodium");
+  } else if ((s = cli_open_store(&cfg, 0)) == NULL) {
+    rc = CLI_FAILED;
+  } else {
+    rc = fn(s, cfg.arena, cls);
+    store_close(s);
+  }
+  arena_free(cfg.arena);
+  return rc;
+}
+
+int cli_print_table(struct store *s, store_tx_fn fn, void *cls, struct buf *out, const char *what) {
+  buf_init(out, 64u << 20);
+  int rc = store_write(s, fn, cls) == STORE_OK ? CLI_OK : cli_fail("listing %s failed", what);
+  if (rc == CLI_OK && out->data) fwrite(out->data, 1, out->len, stdout);
+  buf_free(out);
+  return rc;
 }
 
 /* Compact with sorted keys, as the server writes details, so equal details read the

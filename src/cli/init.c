@@ -248,11 +248,7 @@ int cli_init(int argc, char **argv) {
   struct cli_args a;
   struct cli_config cfg;
   int rc = cli_parse("init", argc, argv, opts, NULL, 0, 0, &a);
-  if (rc != CLI_OK) return rc;
-  if (a.help) {
-    fputs(help, stdout);
-    return CLI_OK;
-  }
+  if (rc != CLI_OK || cli_helped(&a, help)) return rc;
   if (cli_flag(&a, "demo") && cli_flag(&a, "demo-users"))
     return cli_usage_error(a.verb, "give --demo (users and activity) or --demo-users, not both");
   struct plan p = {.demo = cli_flag(&a, "demo") || cli_flag(&a, "demo-users"), .activity = cli_flag(&a, "demo")};

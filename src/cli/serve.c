@@ -138,11 +138,7 @@ int cli_serve(int argc, char **argv) {
   struct cli_args a;
   struct cli_config cfg;
   int rc = cli_parse("serve", argc, argv, opts, NULL, 0, 0, &a);
-  if (rc != CLI_OK) return rc;
-  if (a.help) {
-    fputs(help, stdout);
-    return CLI_OK;
-  }
+  if (rc != CLI_OK || cli_helped(&a, help)) return rc;
   if ((rc = cli_config_load(&cfg, &a)) != CLI_OK) return rc;
   rc = serve(&cfg);
   arena_free(cfg.arena);

@@ -44,7 +44,9 @@ struct job {
   bool nothing_to_do;     /* already in the asked state */
   bool conflict;          /* add: the name is taken */
   struct buf out;         /* list: the table */
-  struct arena *arena;
+  const char *sub;        /* the subverb: "add", "list", ... */
+  const struct cli_args *args;
+  struct arena *arena;    /* the configuration's, for the run */
 };
 
 static const char *subject_of(struct job *j) {
@@ -240,15 +242,13 @@ static const struct {
     {"passwd", "user passwd", 1}, {"unlock", "user unlock", 1}, {"reset-totp", "user reset-totp", 1},
 };
 
-static int run(struct store *s, const char *sub, const struct cli_args *a, struct job *j) {
+static int run(struct store *s, struct arena *arena, void *cls) {
+  struct job *j = cls;
+  const char *sub = j->sub;
+  const struct cli_args *a = j->args;
+  j->arena = arena;
   if (strcmp(sub, "add") == 0) return add(s, a, j);
-  if (strcmp(sub, "list") == 0) {
-    buf_init(&j->out, 64u << 20);
-    int rc = store_write(s, list_tx, j) == STORE_OK ? CLI_OK : cli_fail("listing users failed");
-    if (rc == CLI_OK && j->out.data) fwrite(j->out.data, 1, j->out.len, stdout);
-    buf_free(&j->out);
-    return rc;
-  }
+  if (strcmp(sub, "list") == 0) return cli_print_table(s, list_tx, j, &j->out, "users");
 
   store_tx_fn fn = strcmp(sub, "disable") == 0      ? disable_tx
                    : strcmp(sub, "unlock") == 0     ? unlock_tx
@@ -291,13 +291,8 @@ int cli_user(int argc, char **argv) {
   if (k == sizeof subverbs / sizeof subverbs[0]) return cli_usage_error("user", "unknown subcommand \"%s\"", argv[0]);
 
   struct cli_args a;
-  struct cli_config cfg;
   int rc = cli_parse(subverbs[k].verb, argc - 1, argv + 1, opts, "USERNAME", subverbs[k].npos, subverbs[k].npos, &a);
-  if (rc != CLI_OK) return rc;
-  if (a.help) {
-    fputs(help, stdout);
-    return CLI_OK;
-  }
+  if (rc != CLI_OK || cli_helped(&a, help)) return rc;
   /* Options that belong to another subverb are a mistake worth saying. */
   if (k != 0 && (cli_flag(&a, "role") || cli_flag(&a, "name")))
     return cli_usage_error(a.verb, "--role and --name belong to `user add`");
@@ -305,16 +300,6 @@ int cli_user(int argc, char **argv) {
     return cli_usage_error(a.verb, "--password-stdin belongs to `user add` and `user passwd`");
   if (subverbs[k].npos && !account_name_valid(a.pos[0]))
     return cli_usage_error(a.verb, "a username is 1 to 64 characters of a-z, 0-9, '.', '_' and '-'");
-  if ((rc = cli_config_load(&cfg, &a)) != CLI_OK) return rc;
-  if (account_init() != 0) return cli_fail("cannot initialise libsodium");
-  struct store *s = cli_open_store(&cfg, 0);
-  if (s) {
-    struct job j = {.username = subverbs[k].npos ? a.pos[0] : NULL, .arena = cfg.arena};
-    rc = run(s, argv[0], &a, &j);
-    store_close(s);
-  } else {
-    rc = CLI_FAILED;
-  }
-  arena_free(cfg.arena);
-  return rc;
+  struct job j = {.username = subverbs[k].npos ? a.pos[0] : NULL, .sub = subverbs[k].name, .args = &a};
+  return cli_with_store(&a, run, &j);
 }

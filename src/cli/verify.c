@@ -57,11 +57,7 @@ int cli_audit_cmd(int argc, char **argv) {
   struct cli_args a;
   struct cli_config cfg;
   int rc = cli_parse("audit verify", argc - 1, argv + 1, opts, NULL, 0, 0, &a);
-  if (rc != CLI_OK) return rc;
-  if (a.help) {
-    fputs(help, stdout);
-    return CLI_OK;
-  }
+  if (rc != CLI_OK || cli_helped(&a, help)) return rc;
   if ((rc = cli_config_load(&cfg, &a)) != CLI_OK) return rc;
   struct store *s = cli_open_store(&cfg, STORE_OPEN_READONLY);
   if (!s) {

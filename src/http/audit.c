@@ -11,30 +11,13 @@
 #include <string.h>
 
 #include "http/accounts.h"
+#include "http/emergency.h"
 #include "http/routes.h"
 #include "locale/locale.h"
 #include "util/arena.h"
-#include "util/clock.h"
 
 #define PAGE_DEFAULT 50
 #define PAGE_MAX 200
-
-/* An instant for `from` or `to`. Replies 400 and returns -1 when malformed. */
-static int parse_when(struct http_req *req, const char *name, bool end, int64_t *out) {
-  const char *text = http_query(req, name);
-  *out = 0;
-  if (!text || !*text) return 0;
-  if (clock_parse_rfc3339(text, out) == 0) return 0;
-  enum loc_period_kind kind;
-  struct loc_period p;
-  if (loc_period_parse(text, &kind, &p) == 0) {
-    *out = end ? p.end_ms : p.start_ms;
-    return 0;
-  }
-  http_reply_error(req, ERR_INVALID_FIELD, name,
-                   "Give an RFC 3339 time (2025-10-01T08:30:00Z) or a Jalali period (1404, 1404-07, 1404-07-09).");
-  return -1;
-}
 
 /* A text filter; empty is no filter. Replies 400 and returns -1 when not UTF-8. */
 static int text_filter(struct http_req *req, const char *name, const char **out) {
@@ -97,7 +80,7 @@ http_status_t audit_list(struct http_req *req) {
   int64_t limit;
   if (!f) return http_reply_error(req, ERR_INTERNAL, NULL, NULL);
   if (http_query_int(req, "limit", 1, PAGE_MAX, PAGE_DEFAULT, &limit) != 0) return http_last_status(req);
-  if (parse_when(req, "from", false, &f->from_ms) != 0 || parse_when(req, "to", true, &f->to_ms) != 0)
+  if (http_query_time(req, "from", false, &f->from_ms) != 0 || http_query_time(req, "to", true, &f->to_ms) != 0)
     return http_last_status(req);
   if (http_query_cursor(req, &f->before_id) != 0) return http_last_status(req);
   if (text_filter(req, "actor", &f->actor) != 0 || text_filter(req, "action", &f->action) != 0 ||

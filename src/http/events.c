@@ -159,7 +159,7 @@ static int format_event(struct buf *out, const struct event *ev) {
   json_t *data = json_pack("{s:I,s:s,s:s,s:s,s:o}", "id", (json_int_t)ev->id, "time", ts, "type",
                            ev->type ? ev->type : "", "subject", ev->subject ? ev->subject : "",
                            "payload", payload);
-  char *text = data ? json_dumps(data, JSON_COMPACT) : NULL;
+  char *text = data ? json_dumps(data, HTTP_JSON_DUMP_FLAGS) : NULL;
   json_decref(data);
   if (!text) return -1;
   /* The type is ours, but a line break in it would forge a field: leave it out then. */

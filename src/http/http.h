@@ -113,6 +113,12 @@ int http_route_find(const char *method, const char *path, struct arena *a,
 
 /* ---- answering ------------------------------------------------------------- */
 
+/* json_dumps flags for what goes on the wire (answers, live events). Jansson's default
+ * 17 significant digits prints 37.28 as 37.280000000000001. 15 is the most a double
+ * holds for every decimal: a number written with up to 15 digits prints as written,
+ * and computed figures (distances in metres) keep their precision. */
+#define HTTP_JSON_DUMP_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(15))
+
 /* Sends `body` (stolen, may be NULL for no body) as JSON with `status`. */
 http_status_t http_reply_json(struct http_req *req, int status, json_t *body);
 /* Sends {"error":{"code","message","field"}} with the registry's status for `code`.

@@ -62,7 +62,7 @@ http_status_t http_reply_json(struct http_req *req, int status, json_t *body) {
     json_decref(body);
     return http_reply_text(req, status, NULL, "", 0);
   }
-  char *text = json_dumps(body, JSON_COMPACT);
+  char *text = json_dumps(body, HTTP_JSON_DUMP_FLAGS);
   json_decref(body);
   if (!text) {
     log_msg(LOG_ERROR, "http.reply", "cannot serialise the answer");

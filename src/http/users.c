@@ -128,22 +128,31 @@ http_status_t users_create(struct http_req *req) {
 
 /* ---- GET /api/v1/users/{id} ---------------------------------------------------------- */
 
-static enum store_rc get_tx(void *cls, struct store_tx *tx) {
-  struct http_req *req = cls;
-  const int64_t *id = req->ctx;
-  struct user u;
-  enum store_rc rc = store_of(tx)->user_by_id(tx, *id, req->arena, &u);
-  if (rc != STORE_OK) return rc;
-  return changed(req, tx, &u, "user.read", NULL, NULL, 200);
-}
-
-http_status_t users_get(struct http_req *req) {
+/* For the routes whose only input is the user id in the path: the id goes to
+ * req->ctx and `fn` runs in a write transaction (even a read is audited). */
+static http_status_t write_on_path_user(struct http_req *req, store_tx_fn fn) {
   int64_t *id = arena_alloc(req->arena, sizeof *id);
   if (!id) return http_reply_error(req, ERR_INTERNAL, NULL, NULL);
   if (http_arg_id(req, 0, id) != 0) return http_last_status(req);
   req->ctx = id;
-  return http_write(req, get_tx);
+  return http_write(req, fn);
 }
+
+/* The user named by the id write_on_path_user left in req->ctx. */
+static enum store_rc path_user(struct http_req *req, struct store_tx *tx, struct user *u) {
+  const int64_t *id = req->ctx;
+  return store_of(tx)->user_by_id(tx, *id, req->arena, u);
+}
+
+static enum store_rc get_tx(void *cls, struct store_tx *tx) {
+  struct http_req *req = cls;
+  struct user u;
+  enum store_rc rc = path_user(req, tx, &u);
+  if (rc != STORE_OK) return rc;
+  return changed(req, tx, &u, "user.read", NULL, NULL, 200);
+}
+
+http_status_t users_get(struct http_req *req) { return write_on_path_user(req, get_tx); }
 
 /* ---- PATCH /api/v1/users/{id} ------------------------------------------------------- */
 
@@ -267,10 +276,9 @@ http_status_t users_password(struct http_req *req) {
 
 static enum store_rc unlock_tx(void *cls, struct store_tx *tx) {
   struct http_req *req = cls;
-  const int64_t *id = req->ctx;
   struct store *s = store_of(tx);
   struct user u;
-  enum store_rc rc = s->user_by_id(tx, *id, req->arena, &u);
+  enum store_rc rc = path_user(req, tx, &u);
   if (rc != STORE_OK) return rc;
   json_t *detail = json_pack("{s:b}", "was_locked", u.locked);
   u.locked = false;
@@ -281,13 +289,7 @@ static enum store_rc unlock_tx(void *cls, struct store_tx *tx) {
   return rc;
 }
 
-http_status_t users_unlock(struct http_req *req) {
-  int64_t *id = arena_alloc(req->arena, sizeof *id);
-  if (!id) return http_reply_error(req, ERR_INTERNAL, NULL, NULL);
-  if (http_arg_id(req, 0, id) != 0) return http_last_status(req);
-  req->ctx = id;
-  return http_write(req, unlock_tx);
-}
+http_status_t users_unlock(struct http_req *req) { return write_on_path_user(req, unlock_tx); }
 
 /* ---- DELETE /api/v1/users/{id}/totp ---------------------------------------------- */
 
@@ -296,10 +298,9 @@ http_status_t users_unlock(struct http_req *req) {
  * gives no one anything they did not have. */
 static enum store_rc totp_reset_tx(void *cls, struct store_tx *tx) {
   struct http_req *req = cls;
-  const int64_t *id = req->ctx;
   struct store *s = store_of(tx);
   struct user u;
-  enum store_rc rc = s->user_by_id(tx, *id, req->arena, &u);
+  enum store_rc rc = path_user(req, tx, &u);
   if (rc != STORE_OK) return rc;
   json_t *detail = json_pack("{s:b,s:b}", "was_enabled", u.totp_enabled, "was_enrolling",
                              !u.totp_enabled && u.totp_secret != NULL);
@@ -313,10 +314,4 @@ static enum store_rc totp_reset_tx(void *cls, struct store_tx *tx) {
   return rc;
 }
 
-http_status_t users_totp_reset(struct http_req *req) {
-  int64_t *id = arena_alloc(req->arena, sizeof *id);
-  if (!id) return http_reply_error(req, ERR_INTERNAL, NULL, NULL);
-  if (http_arg_id(req, 0, id) != 0) return http_last_status(req);
-  req->ctx = id;
-  return http_write(req, totp_reset_tx);
-}
+http_status_t users_totp_reset(struct http_req *req) { return write_on_path_user(req, totp_reset_tx); }
