@@ -2,7 +2,9 @@
  * incidents it may repeat, and linking it to one.
  *
  * POST /api/v1/calls stores the call and answers it with its "duplicate_candidates"
- * (repeat.h ranks them; a call is never refused for being a repeat). When the call
+ * (repeat.h ranks them; a call is never refused for being a repeat). They are looked
+ * for in a read transaction just before the write, off the single writer thread, unless
+ * the caller and place come from the phone system's record, which only the write reads. When the call
  * names the phone system's call (telephony_call_id), the ring and answer times, the
  * caller's number and the location come from that record unless the request gives
  * them, and the record is marked as taken (it leaves the queue). The county is
@@ -72,16 +74,17 @@ static const char *phone_number_or_reply(struct http_req *req, const char *field
 
 /* ---- duplicate candidates ----------------------------------------------------------- */
 
-/* The open incidents call c may repeat, as the answer shows them. */
-static enum store_rc candidates_json(struct http_req *req, struct store_tx *tx, const struct call *c,
-                                     json_t **out) {
+/* The open incidents call c may repeat, ranked: at most CANDIDATES_MAX in cands (their
+ * incidents in the request's arena), how many in *m. */
+static enum store_rc find_candidates(struct http_req *req, struct store_tx *tx, const struct call *c,
+                                     struct repeat_candidate *cands, size_t *m) {
   struct store_emergency *em = &store_of(tx)->em;
   const struct repeat_config *cfg = &http_emergency_config(req)->repeat;
   int64_t window = cfg->same_caller_window_ms > cfg->nearby_window_ms ? cfg->same_caller_window_ms
                                                                       : cfg->nearby_window_ms;
   struct incident *incs;
   size_t n;
-  *out = NULL;
+  *m = 0;
   enum store_rc rc = em->incident_list_open_since(tx, c->created_ms - window, req->arena, &incs, &n);
   if (rc != STORE_OK) return rc;
   struct repeat_incident *ri = arena_alloc(req->arena, (n ? n : 1) * sizeof *ri);
@@ -101,8 +104,12 @@ static enum store_rc candidates_json(struct http_req *req, struct store_tx *tx, 
     }
     ri[i] = (struct repeat_incident){.inc = &incs[i], .callers = callers, .call_ms = times, .ncallers = ncalls};
   }
-  struct repeat_candidate cands[CANDIDATES_MAX];
-  size_t m = repeat_candidates(c, ri, n, cfg, cands, CANDIDATES_MAX);
+  *m = repeat_candidates(c, ri, n, cfg, cands, CANDIDATES_MAX);
+  return STORE_OK;
+}
+
+/* The candidates as the answer shows them. */
+static json_t *candidates_json(struct http_req *req, const struct repeat_candidate *cands, size_t m) {
   json_t *list = json_array();
   for (size_t i = 0; i < m; i++) {
     const char *names[REPEAT_REASON__COUNT];
@@ -115,8 +122,7 @@ static enum store_rc candidates_json(struct http_req *req, struct store_tx *tx, 
                         cands[i].distance_m >= 0 ? json_real(cands[i].distance_m) : json_null(), "minutes",
                         (json_int_t)cands[i].minutes));
   }
-  *out = list;
-  return STORE_OK;
+  return list;
 }
 
 /* ---- POST /api/v1/calls ------------------------------------------------------------ */
@@ -124,6 +130,12 @@ static enum store_rc candidates_json(struct http_req *req, struct store_tx *tx, 
 struct new_call {
   struct call c;        /* as the request gives it */
   bool ring_given, answer_given;
+  /* Looked for in a read transaction before the write when the request alone says
+   * who called and from where (no telephony_call_id), so that the single writer only
+   * stores the call; otherwise looked for inside the write. */
+  bool searched;
+  struct repeat_candidate cands[CANDIDATES_MAX];
+  size_t ncands;
 };
 
 /* Fills what the request left out from the phone system's record of the call, and
@@ -205,9 +217,15 @@ static enum store_rc create_tx(void *cls, struct store_tx *tx) {
     t.call_id = c.id;
     rc = em->tcall_update(tx, &t);
   }
-  json_t *candidates = NULL;
-  if (rc == STORE_OK) rc = candidates_json(req, tx, &c, &candidates);
+  struct repeat_candidate found[CANDIDATES_MAX];
+  const struct repeat_candidate *cands = nc->cands;
+  size_t ncands = nc->ncands;
+  if (rc == STORE_OK && !nc->searched) {
+    rc = find_candidates(req, tx, &c, found, &ncands);
+    cands = found;
+  }
   if (rc != STORE_OK) return rc;
+  json_t *candidates = candidates_json(req, cands, ncands);
   const char *subject = call_subject(req, c.id);
   json_t *detail = json_pack("{s:s,s:i,s:s,s:s?,s:I}", "type", c.type, "priority", c.priority, "outcome",
                              call_outcome_name(c.outcome), "telephony_call_id", c.telephony_call_id,
@@ -227,6 +245,12 @@ static enum store_rc create_tx(void *cls, struct store_tx *tx) {
   }
   http_set_result(req, 201, body);
   return STORE_OK;
+}
+
+static enum store_rc search_tx(void *cls, struct store_tx *tx) {
+  struct http_req *req = cls;
+  struct new_call *nc = req->ctx;
+  return find_candidates(req, tx, &nc->c, nc->cands, &nc->ncands);
 }
 
 /* Parses an optional RFC 3339 field; replies 400 and returns -1 when malformed. */
@@ -287,6 +311,11 @@ http_status_t calls_create(struct http_req *req) {
   if (!nc->answer_given) c->answer_ms = c->created_ms; /* unless the phone system knows better */
   c->taker_id = req->who.kind == PRINCIPAL_USER ? req->who.id : 0;
   req->ctx = nc;
+  if (!c->telephony_call_id) {
+    if (store_read(req->app->store, search_tx, req) != STORE_OK)
+      return http_reply_error(req, ERR_INTERNAL, NULL, NULL);
+    nc->searched = true;
+  }
   return http_write(req, create_tx);
 }
 

@@ -82,6 +82,19 @@ static int32_t collapse_space(UChar *s, int32_t len) {
   return o;
 }
 
+/* Whether step 2 would change anything: the code units its rules (init.c) match —
+ * Arabic kaf, alef maksura, yeh, tatweel and Arabic-Indic digits. When there are none
+ * the transliterator (one for the process, behind a mutex) and step 3 (NFC of text
+ * already in NFC) are skipped: same result, no lock. */
+static bool needs_mapping(const UChar *s, int32_t len) {
+  for (int32_t i = 0; i < len; i++) {
+    UChar c = s[i];
+    if (c == 0x0643 || c == 0x0649 || c == 0x064A || c == 0x0640 || (c >= 0x0660 && c <= 0x0669))
+      return true;
+  }
+  return false;
+}
+
 /* NFC of src[0..len) into *dst (capacity *cap, grown when NFC needs more); the new
  * length, or -1. */
 static int32_t to_nfc(const UNormalizer2 *nfc, const UChar *src, int32_t len, UChar **dst,
@@ -123,24 +136,28 @@ int loc_normalize(const char *in, size_t inlen, char *out, size_t outlen) {
   /* Step 1. */
   if ((len = to_nfc(nfc, a, len, &b, &bcap)) < 0) goto done;
 
-  /* Step 2: every rule maps one BMP code unit to at most one, so the text never grows
-   * inside its buffer. */
-  UTransliterator *trans = loc_trans_lock();
-  if (!trans) goto done;
-  int32_t limit = len;
-  utrans_transUChars(trans, b, &len, bcap, 0, &limit, &st);
-  loc_trans_unlock();
-  if (U_FAILURE(st)) goto done;
-  len = limit;
+  UChar *text = b; /* NFC so far */
+  if (needs_mapping(b, len)) {
+    /* Step 2: every rule maps one BMP code unit to at most one, so the text never grows
+     * inside its buffer. */
+    UTransliterator *trans = loc_trans_lock();
+    if (!trans) goto done;
+    int32_t limit = len;
+    utrans_transUChars(trans, b, &len, bcap, 0, &limit, &st);
+    loc_trans_unlock();
+    if (U_FAILURE(st)) goto done;
+    len = limit;
 
-  /* Step 3. */
-  if ((len = to_nfc(nfc, b, len, &a, &acap)) < 0) goto done;
+    /* Step 3. */
+    if ((len = to_nfc(nfc, b, len, &a, &acap)) < 0) goto done;
+    text = a;
+  }
 
   /* Step 4, then back to UTF-8 with room for the terminating NUL. */
-  len = collapse_space(a, len);
+  len = collapse_space(text, len);
   int32_t olen = 0;
   int32_t ocap = outlen > INT32_MAX ? INT32_MAX : (int32_t)outlen;
-  u_strToUTF8(out, ocap, &olen, a, len, &st);
+  u_strToUTF8(out, ocap, &olen, text, len, &st);
   if (U_FAILURE(st) || st == U_STRING_NOT_TERMINATED_WARNING || olen >= ocap) goto done;
   rc = olen;
 done:

@@ -2,7 +2,8 @@
  *
  * audit_append runs on the writer, so "read the last row, then insert the next" cannot
  * interleave with another append: ids are dense and each row's prev_hash is the hash of
- * the row before it. NULL strings are stored the way audit_canonical() reads them ("" and
+ * the row before it. Within one batch the writer remembers the row it appended last
+ * (sq_conn.audit_known), so only a batch's first append reads it back. NULL strings are stored the way audit_canonical() reads them ("" and
  * "{}"), so that the stored row hashes to the stored hash.
  */
 #include <stdio.h>
@@ -54,9 +55,15 @@ enum store_rc sq_audit_append(struct store_tx *tx, struct audit_row *row) {
                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!last || !ins) return STORE_HARD;
   struct last_row prev = {0};
-  enum store_rc rc = sq_fetch_one(c, last, "audit_append", read_last, NULL, &prev);
-  if (rc == STORE_NOT_FOUND) rc = STORE_OK; /* the first row follows 32 zero bytes */
-  if (rc != STORE_OK) return rc;
+  bool on_writer = c == c->st->writer;
+  if (on_writer && c->audit_known) {
+    prev.id = c->audit_last_id;
+    memcpy(prev.hash, c->audit_last_hash, 32);
+  } else {
+    enum store_rc rc = sq_fetch_one(c, last, "audit_append", read_last, NULL, &prev);
+    if (rc == STORE_NOT_FOUND) rc = STORE_OK; /* the first row follows 32 zero bytes */
+    if (rc != STORE_OK) return rc;
+  }
 
   row->id = prev.id + 1;
   row->actor = nz(row->actor);
@@ -80,7 +87,14 @@ enum store_rc sq_audit_append(struct store_tx *tx, struct audit_row *row) {
       sq_bind_hash(ins, 10, row->prev_hash) != SQLITE_OK ||
       sq_bind_hash(ins, 11, row->hash) != SQLITE_OK)
     return sq_bind_failed(c, ins, "audit_append");
-  return sq_run(c, ins, false, "audit_append");
+  enum store_rc rc = sq_run(c, ins, false, "audit_append");
+  if (on_writer) {
+    /* The writer's batch rolls back whatever fails, and forgets this then (sqlite_writer.c). */
+    c->audit_known = rc == STORE_OK;
+    c->audit_last_id = row->id;
+    memcpy(c->audit_last_hash, row->hash, 32);
+  }
+  return rc;
 }
 
 enum store_rc sq_audit_walk(struct store_tx *tx,

@@ -111,6 +111,12 @@ struct sq_conn {
   pthread_t owner;               /* read connections: the thread using it */
   struct sq_conn *next;          /* read connection registry */
   int64_t event_max;             /* writer: highest event id appended in this batch */
+  /* writer: the last audit row appended in this transaction, so that the next append
+   * need not read it back; valid only inside the batch's transaction (which holds the
+   * write lock) and forgotten whenever anything is rolled back. */
+  bool audit_known;
+  int64_t audit_last_id;
+  uint8_t audit_last_hash[32];
 };
 
 struct sq_job; /* a queued write (store_write or store_write_async); sqlite_writer.c */

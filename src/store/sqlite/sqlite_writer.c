@@ -3,8 +3,8 @@
  * A write is a job on one queue. store_write_async() queues it and returns; the
  * writer takes every job waiting, opens one transaction (BEGIN IMMEDIATE), runs each
  * job's callback inside its own savepoint — a failing callback rolls back only its own
- * savepoint — and commits once, so one fsync (synchronous=FULL) makes the whole batch
- * durable. Only then is each job's done callback called: an acknowledged write is on
+ * savepoint — takes in the jobs queued meanwhile the same way, and commits once, so one
+ * fsync (synchronous=FULL) makes the whole batch durable. Only then is each job's done callback called: an acknowledged write is on
  * disk. store_write() is the same job with a done callback that wakes the caller, who
  * sleeps until then.
  *
@@ -20,6 +20,10 @@
 #include "util/log.h"
 
 #define SQ_MAX_ATTEMPTS 10
+/* A batch takes in jobs that arrive while it runs until it holds this many: enough
+ * for every connection a small server has, few enough that the first job of a batch
+ * waits for the others' callbacks some milliseconds at most. */
+#define SQ_BATCH_GROW_MAX 128
 
 struct sq_job {
   store_tx_fn fn;
@@ -55,8 +59,10 @@ static enum attempt run_job(struct sq_conn *c, struct sq_job *j, struct batch *b
   if (rc != STORE_OK) return rc == STORE_SOFT ? ATTEMPT_RETRY : ATTEMPT_FAIL;
   int64_t events_before = c->event_max;
   rc = j->fn(j->cls, &c->tx);
+  if (rc != STORE_OK) c->audit_known = false; /* its rows are about to be rolled back */
   if (sqlite3_get_autocommit(c->db)) {
     /* The callback's error (e.g. SQLITE_FULL) ended the whole transaction. */
+    c->audit_known = false;
     if (rc == STORE_SOFT) return ATTEMPT_RETRY;
     j->rc = rc == STORE_OK ? STORE_HARD : rc;
     j->settled = true;
@@ -72,10 +78,20 @@ static enum attempt run_job(struct sq_conn *c, struct sq_job *j, struct batch *b
   }
   j->rc = rc == STORE_OK ? STORE_HARD : rc;
   c->event_max = events_before;
+  c->audit_known = false;
   if (sq_exec(c, SQ_ROLLBACK_TO, "ROLLBACK TO j") != STORE_OK ||
       sq_exec(c, SQ_RELEASE, "RELEASE j") != STORE_OK)
     return ATTEMPT_FAIL;
   return ATTEMPT_DONE;
+}
+
+/* The jobs queued since the batch was taken (NULL when none), now the batch's. */
+static struct sq_job *take_queue(struct sq_store *st) {
+  pthread_mutex_lock(&st->mu);
+  struct sq_job *more = st->head;
+  st->head = st->tail = NULL;
+  pthread_mutex_unlock(&st->mu);
+  return more;
 }
 
 static enum attempt try_batch(struct sq_store *st, struct sq_job *jobs, struct batch *b) {
@@ -83,15 +99,21 @@ static enum attempt try_batch(struct sq_store *st, struct sq_job *jobs, struct b
   b->ok = 0;
   b->last_event = 0;
   c->event_max = 0;
+  c->audit_known = false; /* another process may have appended since the last batch */
   enum store_rc rc = sq_exec(c, SQ_BEGIN_IMMEDIATE, "BEGIN IMMEDIATE");
   if (rc != STORE_OK) return rc == STORE_SOFT ? ATTEMPT_RETRY : ATTEMPT_FAIL;
+  size_t n = 0;
   for (struct sq_job *j = jobs; j; j = j->next) {
-    if (j->settled) continue;
-    enum attempt a = run_job(c, j, b);
-    if (a != ATTEMPT_DONE) {
-      rollback(c);
-      return a;
+    if (!j->settled) {
+      enum attempt a = run_job(c, j, b);
+      if (a != ATTEMPT_DONE) {
+        rollback(c);
+        return a;
+      }
     }
+    /* Writes that arrived meanwhile join this commit rather than wait for the next
+     * one: one fsync fewer, and they are answered sooner. */
+    if (++n < SQ_BATCH_GROW_MAX && !j->next) j->next = take_queue(st);
   }
   if (b->ok == 0) {
     rollback(c); /* nothing to keep: spare the fsync */
