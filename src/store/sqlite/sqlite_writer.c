@@ -4,9 +4,9 @@
  * writer takes every job waiting, opens one transaction (BEGIN IMMEDIATE), runs each
  * job's callback inside its own savepoint — a failing callback rolls back only its own
  * savepoint — takes in the jobs queued meanwhile the same way, and commits once, so one
- * fsync (synchronous=FULL) makes the whole batch durable. Only then is each job's done callback called: an acknowledged write is on
- * disk. store_write() is the same job with a done callback that wakes the caller, who
- * sleeps until then.
+ * fsync (synchronous=FULL) makes the whole batch durable. Only then is each job's done
+ * callback called: an acknowledged write is on disk. store_write() is the same job
+ * with a done callback that wakes the caller, who sleeps until then.
  *
  * A soft failure (SQLITE_BUSY from another process, a failed COMMIT, a callback
  * reporting STORE_SOFT) rolls the batch back and runs it again, up to SQ_MAX_ATTEMPTS.
