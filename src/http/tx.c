@@ -71,7 +71,7 @@ static enum store_rc write_tx(void *cls, struct store_tx *tx) {
   enum store_rc rc = c->tx_fn(req, tx);
   if (rc != STORE_OK || !idempotent(req) || req->result.status < 200 || req->result.status > 299)
     return rc;
-  char *text = req->result.body ? json_dumps(req->result.body, JSON_COMPACT) : NULL;
+  char *text = req->result.body ? json_dumps(req->result.body, HTTP_JSON_DUMP_FLAGS) : NULL;
   if (req->result.body && !text) return STORE_HARD;
   struct idem_record r = {.principal = http_principal_id(req),
                           .key = req->idem_key,
