@@ -60,18 +60,11 @@ static enum store_rc list_tx(void *cls, struct store_tx *tx) {
   if (more) n = limit;
   json_t *items = json_array();
   for (size_t i = 0; i < n; i++) json_array_append_new(items, row_json(&rows[i]));
-  json_t *cursor = more ? json_sprintf("%lld", (long long)rows[n - 1].id) : json_null();
-  json_t *detail = json_pack("{s:I,s:I,s:s?,s:s?,s:s?,s:I,s:I}", "from_ms", (json_int_t)f.from_ms, "to_ms",
+  json_t *detail = json_pack("{s:I,s:I,s:s?,s:s?,s:s?,s:I}", "from_ms", (json_int_t)f.from_ms, "to_ms",
                              (json_int_t)f.to_ms, "actor", f.actor, "action", f.action, "subject", f.subject,
-                             "before_id", (json_int_t)f.before_id, "count", (json_int_t)n);
-  rc = http_audit(req, tx, "audit.read", "", detail);
+                             "before_id", (json_int_t)f.before_id);
+  rc = http_set_page(req, tx, items, more, n ? rows[n - 1].id : 0, "audit.read", detail);
   json_decref(detail);
-  if (rc == STORE_OK) {
-    http_set_result(req, 200, json_pack("{s:o,s:o}", "items", items, "next_cursor", cursor));
-  } else {
-    json_decref(items);
-    json_decref(cursor);
-  }
   return rc;
 }
 

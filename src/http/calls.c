@@ -325,15 +325,9 @@ static enum store_rc list_tx(void *cls, struct store_tx *tx) {
   struct http_req *req = cls;
   struct call_filter f = *(const struct call_filter *)req->ctx;
   size_t limit = f.limit;
-  if (f.county) {
-    bool known;
-    enum store_rc rc = emergency_county_known(tx, req->arena, f.county, &known);
-    if (rc != STORE_OK) return rc;
-    if (!known) {
-      http_set_error(req, ERR_INVALID_FIELD, "county", "Unknown county code; GET /api/v1/places lists them.");
-      return STORE_OK;
-    }
-  }
+  bool known;
+  enum store_rc crc = emergency_county_filter(req, tx, f.county, &known);
+  if (crc != STORE_OK || !known) return crc;
   struct call *calls;
   size_t n;
   f.limit = limit + 1; /* one more than asked tells whether there is a next page */
@@ -343,18 +337,12 @@ static enum store_rc list_tx(void *cls, struct store_tx *tx) {
   if (more) n = limit;
   json_t *items = json_array();
   for (size_t i = 0; i < n; i++) json_array_append_new(items, json_call(&calls[i]));
-  json_t *cursor = more ? json_sprintf("%lld", (long long)calls[n - 1].id) : json_null();
-  json_t *detail = json_pack("{s:I,s:I,s:s?,s:s?,s:s?,s:I,s:I,s:I}", "from_ms", (json_int_t)f.from_ms, "to_ms",
+  json_t *detail = json_pack("{s:I,s:I,s:s?,s:s?,s:s?,s:I,s:I}", "from_ms", (json_int_t)f.from_ms, "to_ms",
                              (json_int_t)f.to_ms, "county", f.county, "type", f.type, "caller_number",
                              f.caller_number, "incident_id", (json_int_t)f.incident_id, "before_id",
-                             (json_int_t)f.before_id, "count", (json_int_t)n);
-  rc = http_audit(req, tx, "call.list", "", detail);
+                             (json_int_t)f.before_id);
+  rc = http_set_page(req, tx, items, more, n ? calls[n - 1].id : 0, "call.list", detail);
   json_decref(detail);
-  if (rc == STORE_OK) http_set_result(req, 200, json_pack("{s:o,s:o}", "items", items, "next_cursor", cursor));
-  else {
-    json_decref(items);
-    json_decref(cursor);
-  }
   return rc;
 }
 

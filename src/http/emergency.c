@@ -232,3 +232,13 @@ int http_location_parse_or_reply(struct http_req *req, json_t *obj, const char *
                    err.code == ERR_BAD_JSON ? "must be a JSON object" : err.message);
   return -1;
 }
+
+enum store_rc emergency_county_filter(struct http_req *req, struct store_tx *tx, const char *county,
+                                      bool *known) {
+  *known = true;
+  if (!county) return STORE_OK;
+  enum store_rc rc = emergency_county_known(tx, req->arena, county, known);
+  if (rc == STORE_OK && !*known)
+    http_set_error(req, ERR_INVALID_FIELD, "county", "Unknown county code; GET /api/v1/places lists them.");
+  return rc;
+}

@@ -81,5 +81,9 @@ int http_location_parse_or_reply(struct http_req *req, json_t *obj, const char *
 
 /* Inside a transaction: *known tells whether `code` is a county of the store. */
 enum store_rc emergency_county_known(struct store_tx *tx, struct arena *a, const char *code, bool *known);
+/* For list filters: a NULL county is known; an unknown one sets the 400 answer
+ * (field "county") and *known = false. */
+enum store_rc emergency_county_filter(struct http_req *req, struct store_tx *tx, const char *county,
+                                      bool *known);
 
 #endif

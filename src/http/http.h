@@ -179,6 +179,12 @@ void http_set_error(struct http_req *req, enum err_code code, const char *field,
  * (actor, ip, request id filled from req). detail: JSON object or NULL (not stolen). */
 enum store_rc http_audit(struct http_req *req, struct store_tx *tx, const char *action,
                          const char *subject, json_t *detail);
+/* Inside a write transaction: the answer to an audited list read — appends the audit
+ * row `action` (detail: the filters, not stolen; "count" is added) and sets the result
+ * {"items": items, "next_cursor": last_id as text when `more`, else null}. `items` is
+ * stolen (released on failure). */
+enum store_rc http_set_page(struct http_req *req, struct store_tx *tx, json_t *items, bool more,
+                            int64_t last_id, const char *action, json_t *detail);
 /* Inside a write transaction: appends an event. payload is not stolen. */
 enum store_rc http_event(struct http_req *req, struct store_tx *tx, const char *type,
                          const char *subject, json_t *payload, role_set audience);

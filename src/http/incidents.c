@@ -110,15 +110,9 @@ static enum store_rc list_tx(void *cls, struct store_tx *tx) {
   struct http_req *req = cls;
   struct incident_filter f = *(const struct incident_filter *)req->ctx;
   size_t limit = f.limit;
-  if (f.county) {
-    bool known;
-    enum store_rc rc = emergency_county_known(tx, req->arena, f.county, &known);
-    if (rc != STORE_OK) return rc;
-    if (!known) {
-      http_set_error(req, ERR_INVALID_FIELD, "county", "Unknown county code; GET /api/v1/places lists them.");
-      return STORE_OK;
-    }
-  }
+  bool known;
+  enum store_rc crc = emergency_county_filter(req, tx, f.county, &known);
+  if (crc != STORE_OK || !known) return crc;
   struct incident *incs;
   size_t n;
   f.limit = limit + 1; /* one more than asked tells whether there is a next page */
@@ -128,18 +122,12 @@ static enum store_rc list_tx(void *cls, struct store_tx *tx) {
   if (more) n = limit;
   json_t *items = json_array();
   for (size_t i = 0; i < n; i++) json_array_append_new(items, json_incident(&incs[i], req->who.latin_digits));
-  json_t *cursor = more ? json_sprintf("%lld", (long long)incs[n - 1].id) : json_null();
-  json_t *detail = json_pack("{s:I,s:s?,s:s?,s:i,s:I,s:I,s:I,s:I}", "status_mask", (json_int_t)f.status_mask,
+  json_t *detail = json_pack("{s:I,s:s?,s:s?,s:i,s:I,s:I,s:I}", "status_mask", (json_int_t)f.status_mask,
                              "county", f.county, "type", f.type, "priority", f.priority, "from_ms",
                              (json_int_t)f.from_ms, "to_ms", (json_int_t)f.to_ms, "before_id",
-                             (json_int_t)f.before_id, "count", (json_int_t)n);
-  rc = http_audit(req, tx, "incident.list", "", detail);
+                             (json_int_t)f.before_id);
+  rc = http_set_page(req, tx, items, more, n ? incs[n - 1].id : 0, "incident.list", detail);
   json_decref(detail);
-  if (rc == STORE_OK) http_set_result(req, 200, json_pack("{s:o,s:o}", "items", items, "next_cursor", cursor));
-  else {
-    json_decref(items);
-    json_decref(cursor);
-  }
   return rc;
 }
 

@@ -303,3 +303,16 @@ int http_idempotency_check(struct http_ctx *c) {
   }
   return replay_or_mismatch(req) == 1 ? 0 : -1;
 }
+
+enum store_rc http_set_page(struct http_req *req, struct store_tx *tx, json_t *items, bool more,
+                            int64_t last_id, const char *action, json_t *detail) {
+  json_object_set_new(detail, "count", json_integer((json_int_t)json_array_size(items)));
+  enum store_rc rc = http_audit(req, tx, action, "", detail);
+  if (rc != STORE_OK) {
+    json_decref(items);
+    return rc;
+  }
+  json_t *cursor = more ? json_sprintf("%lld", (long long)last_id) : json_null();
+  http_set_result(req, 200, json_pack("{s:o,s:o}", "items", items, "next_cursor", cursor));
+  return STORE_OK;
+}

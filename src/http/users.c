@@ -50,15 +50,9 @@ static enum store_rc list_tx(void *cls, struct store_tx *tx) {
   if (more) n = (size_t)pg->limit;
   json_t *items = json_array();
   for (size_t i = 0; i < n; i++) json_array_append_new(items, http_user_json(&users[i]));
-  json_t *cursor = more ? json_sprintf("%lld", (long long)users[n - 1].id) : json_null();
-  json_t *detail = json_pack("{s:I,s:I}", "after_id", (json_int_t)pg->after_id, "count", (json_int_t)n);
-  rc = http_audit(req, tx, "user.list", "", detail);
+  json_t *detail = json_pack("{s:I}", "after_id", (json_int_t)pg->after_id);
+  rc = http_set_page(req, tx, items, more, n ? users[n - 1].id : 0, "user.list", detail);
   json_decref(detail);
-  if (rc == STORE_OK) http_set_result(req, 200, json_pack("{s:o,s:o}", "items", items, "next_cursor", cursor));
-  else {
-    json_decref(items);
-    json_decref(cursor);
-  }
   return rc;
 }
 
