@@ -5,6 +5,7 @@
 # GET /api/v1/me with a bearer token (adds authentication: a session read per request)
 # against nginx answering a static JSON 200. Loopback only; bounded by SECONDS.
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 build=${1:-build}
 secs=${2:-10}
 conns=${3:-64}
@@ -27,24 +28,7 @@ token=$(curl -s -X POST "$hurl/api/v1/session" -H 'Content-Type: application/jso
 # nginx, answering a static JSON file of the same size as hamyar's health reply.
 mkdir -p "$tmp/www"
 curl -s "$hurl/api/v1/health" >"$tmp/www/health.json"
-# nginx workers run as another user: the reference files must be readable to them.
-chmod 0755 "$tmp" "$tmp/www"
-chmod 0644 "$tmp/www/health.json"
-nport=$((20000 + RANDOM % 20000))
-cat >"$tmp/nginx.conf" <<CONF
-worker_processes $(nproc);
-pid $tmp/nginx.pid;
-error_log $tmp/nginx-error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  default_type application/json;
-  server { listen 127.0.0.1:$nport; root $tmp/www; }
-}
-CONF
-nginx -c "$tmp/nginx.conf" -g 'daemon off;' &
-npid=$!
-sleep 0.5
+start_reference "$tmp" health.json
 
 run() { # name url [header]
   local out

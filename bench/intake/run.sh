@@ -15,6 +15,7 @@
 # in flight when it stopped (at most one per connection). Exit 1 on any mismatch.
 # The aim of issue 3 is at least 10,000 durable calls/s with p99 under 25 ms on 2 cores.
 set -euo pipefail
+source "$(dirname "$0")/../lib.sh"
 build=${1:-build}
 secs=${2:-30}
 conns=${3:-64}
@@ -61,26 +62,7 @@ grep -q '"id"' "$tmp/www/call.json" || { echo "bench: POST /api/v1/calls failed:
 before=$(sqlite3 "$tmp/h.db" "SELECT count(*) FROM calls")
 
 # ---- nginx: the reference -----------------------------------------------------------------
-# Its workers run as another user: they must be able to read the file.
-chmod 0755 "$tmp" "$tmp/www"
-chmod 0644 "$tmp/www/call.json"
-nport=$((20000 + RANDOM % 20000))
-cat >"$tmp/nginx.conf" <<CONF
-worker_processes $(nproc);
-pid $tmp/nginx.pid;
-error_log $tmp/nginx-error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  default_type application/json;
-  server { listen 127.0.0.1:$nport; root $tmp/www; }
-}
-CONF
-nginx -c "$tmp/nginx.conf" -g 'daemon off;' &
-npid=$!
-for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$nport/call.json" && break; sleep 0.1; done
-curl -sf -o /dev/null "http://127.0.0.1:$nport/call.json" ||
-  { echo "bench: nginx did not start on port $nport:" >&2; cat "$tmp/nginx-error.log" >&2; exit 1; }
+start_reference "$tmp" call.json
 
 # ---- the runs -----------------------------------------------------------------------------
 ref=$(wrk -t"$wthreads" -c"$conns" -d"${secs}s" --latency "http://127.0.0.1:$nport/call.json") ||
