@@ -30,6 +30,7 @@ struct arena;
 struct app;
 struct geo_counties;
 struct emergency_config;
+struct feedback_config;
 struct account_policy;
 
 /* Who is calling, once authenticated. */
@@ -219,6 +220,8 @@ struct app {
    * counties when serve starts; NULL when none are loaded), and the tunable rules. */
   struct geo_counties *geo;
   const struct emergency_config *em;
+  /* The 197 desk's tunable rules (deadline, public rate limits); NULL: the defaults. */
+  const struct feedback_config *fb;
 };
 
 struct http_server;

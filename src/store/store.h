@@ -45,6 +45,7 @@ struct store_tx;
 
 #include "store/store_rc.h"
 #include "store/store_emergency.h"
+#include "store/store_feedback.h"
 
 /* ---- records --------------------------------------------------------------- */
 
@@ -233,6 +234,9 @@ struct store {
   /* The 110 centre: places, units, phone-system calls, calls, incidents, timelines
    * and the call-handling figures (store_emergency.h). Reached as s->em.call_insert. */
   struct store_emergency em;
+  /* The 197 desk: contacts, timelines, commendations (store_feedback.h). Reached as
+   * s->fb.insert. */
+  struct store_feedback fb;
 };
 
 /* The store a transaction belongs to, so that callbacks can reach the operations:
