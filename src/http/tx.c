@@ -204,10 +204,10 @@ http_status_t http_read(struct http_req *req, store_tx_fn fn) {
 
 /* ---- audit and events ---------------------------------------------------------------- */
 
-/* Compact JSON with sorted keys, so equal details hash equally; "{}" for none. */
-static const char *detail_text(struct http_req *req, json_t *detail) {
+/* Compact JSON text in the request's arena with `flags`; "{}" for none. */
+static const char *json_text(struct http_req *req, json_t *detail, size_t flags) {
   if (!detail) return "{}";
-  char *text = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
+  char *text = json_dumps(detail, flags);
   if (!text) return NULL;
   const char *copy = arena_strdup(req->arena, text);
   free(text);
@@ -222,7 +222,8 @@ enum store_rc http_audit(struct http_req *req, struct store_tx *tx, const char *
       .actor = req->who.name ? req->who.name : "anonymous",
       .action = action,
       .subject = subject ? subject : "",
-      .detail = detail_text(req, detail),
+      /* sorted keys: equal details are equal text, so they hash equally */
+      .detail = json_text(req, detail, JSON_COMPACT | JSON_SORT_KEYS),
       .ip = req->ip ? req->ip : "",
       .request_id = req->id,
   };
@@ -236,7 +237,9 @@ enum store_rc http_event(struct http_req *req, struct store_tx *tx, const char *
       .time_ms = clock_now_ms(),
       .type = type,
       .subject = subject ? subject : "",
-      .payload = detail_text(req, payload),
+      /* as the wire has it (keys in the record's order, reals as written); sorting
+       * them on the single writer thread bought nothing */
+      .payload = json_text(req, payload, HTTP_JSON_DUMP_FLAGS),
       .audience = audience,
   };
   if (!ev.payload) return STORE_HARD;

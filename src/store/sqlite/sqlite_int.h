@@ -140,6 +140,7 @@ struct sq_store {
   struct store_stats stats;
   store_commit_hook hook;
   void *hook_cls;
+  struct sq_ckpt *ckpt; /* the checkpointer (sqlite_checkpoint.c), NULL when none */
 
   /* read connections */
   pthread_mutex_t readers_mu;
@@ -227,6 +228,10 @@ const char *sq_migration(int version); /* SQL text of migration 1..newest */
 
 int sq_writer_start(struct sq_store *st, char *err, size_t errlen);
 void sq_writer_stop(struct sq_store *st);
+/* WAL checkpoints on a thread of their own (sqlite_checkpoint.c), started and stopped
+ * with the writer, whose connection must be open. */
+int sq_checkpointer_start(struct sq_store *st, char *err, size_t errlen);
+void sq_checkpointer_stop(struct sq_store *st);
 enum store_rc sq_write(struct store *s, store_tx_fn fn, void *cls);
 enum store_rc sq_write_async(struct store *s, store_tx_fn fn, void *cls, store_done_fn done,
                              void *done_cls);

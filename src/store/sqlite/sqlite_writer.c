@@ -208,7 +208,7 @@ int sq_writer_start(struct sq_store *st, char *err, size_t errlen) {
     return -1;
   }
   st->thread_started = true;
-  return 0;
+  return sq_checkpointer_start(st, err, errlen);
 }
 
 void sq_writer_stop(struct sq_store *st) {
@@ -220,6 +220,7 @@ void sq_writer_stop(struct sq_store *st) {
     pthread_join(st->thread, NULL);
     st->thread_started = false;
   }
+  sq_checkpointer_stop(st);
   sq_conn_close(st->writer);
   st->writer = NULL;
 }
