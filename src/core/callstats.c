@@ -77,8 +77,7 @@ static double percentile_s(const int64_t *sorted, size_t n, unsigned p) {
   return (double)sorted[rank - 1] / 1000.0;
 }
 
-/* Sorts v in place. */
-static struct callstats_dist dist_of(int64_t *v, size_t n) {
+struct callstats_dist callstats_dist_of(int64_t *v, size_t n) {
   struct callstats_dist d = {.count = n};
   if (n == 0) return d;
   qsort(v, n, sizeof *v, cmp_i64);
@@ -175,7 +174,7 @@ static int fill_buckets(const struct call_timing *rows, size_t n, const int *key
   for (size_t i = 0; i < n; i++)
     if (ra[i] >= 0) scratch[fill[key[i]]++] = ra[i];
   for (size_t k = 0; k < nkeys; k++) {
-    buckets[k].ring_to_answer = dist_of(scratch + start[k], start[k + 1] - start[k]);
+    buckets[k].ring_to_answer = callstats_dist_of(scratch + start[k], start[k + 1] - start[k]);
     goals_finish(buckets[k].goals);
   }
   free(fill);
@@ -219,7 +218,7 @@ int callstats_compute(const struct call_timing *rows, size_t n, int64_t abandone
       int64_t v = interval_of(&rows[i], (enum callstats_interval)iv);
       if (v >= 0) vals[m++] = v;
     }
-    out->intervals[iv] = dist_of(vals, m);
+    out->intervals[iv] = callstats_dist_of(vals, m);
   }
 
   if (fill_buckets(rows, n, hour, ra, out->by_hour, 24, vals) != 0) goto done;

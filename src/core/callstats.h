@@ -93,6 +93,11 @@ struct callstats {
   size_t ncounties;
 };
 
+/* The distribution of n intervals in milliseconds, as above: count, nearest-rank p50,
+ * p90, p95 and max in seconds (all 0 when n is 0). Sorts v in place. Shared by the
+ * other figures that promise the same percentiles (feedback_stats.h). */
+struct callstats_dist callstats_dist_of(int64_t *v, size_t n);
+
 /* "ring_to_answer", ... and "answer_15s", "answer_20s", "priority1_dispatch_60s". */
 const char *callstats_interval_name(enum callstats_interval i);
 const char *callstats_goal_name(enum callstats_goal_kind g);
