@@ -45,9 +45,9 @@ static void fill_hash(uint8_t h[32], int seed) {
   for (int i = 0; i < 32; i++) h[i] = (uint8_t)(seed * 31 + i);
 }
 
-/* Every member after `backend` is an operation (or, like `em`, a struct of operations);
- * a backend must provide them all (this catches an operation added to store.h or
- * store_emergency.h but not to a backend). */
+/* Every member after `backend` is an operation (or, like `em` and `fb`, a struct of
+ * operations); a backend must provide them all (this catches an operation added to
+ * store.h, store_emergency.h or store_feedback.h but not to a backend). */
 static void every_operation_is_provided(void **state) {
   struct store *s = *state;
   assert_non_null(s->backend);
@@ -58,6 +58,11 @@ static void every_operation_is_provided(void **state) {
     memcpy(&fn, (const char *)&s->em + off, sizeof fn);
     if (!fn)
       fail_msg("the operation at offset %zu of struct store_emergency (s->em) is missing", off);
+  }
+  for (size_t off = 0; off + sizeof(any_fn) <= sizeof s->fb; off += sizeof(any_fn)) {
+    any_fn fn;
+    memcpy(&fn, (const char *)&s->fb + off, sizeof fn);
+    if (!fn) fail_msg("the operation at offset %zu of struct store_feedback (s->fb) is missing", off);
   }
   for (size_t off = offsetof(struct store, close); off + sizeof(any_fn) <= sizeof *s;
        off += sizeof(any_fn)) {
@@ -75,6 +80,8 @@ static void every_operation_is_provided(void **state) {
 #include "store_contract_async.inc"
 #include "store_contract_emergency.inc"
 #include "store_contract_emergency_calls.inc"
+#include "store_contract_feedback.inc"
+#include "store_contract_feedback_lists.inc"
 
 static int store_contract_run(const struct store_factory *f) {
   factory = f;
@@ -97,6 +104,8 @@ static int store_contract_run(const struct store_factory *f) {
       ASYNC_TESTS,
       EMERGENCY_PLACE_TESTS,
       EMERGENCY_CALL_TESTS,
+      FEEDBACK_RECORD_TESTS,
+      FEEDBACK_LIST_TESTS,
   };
   return cmocka_run_group_tests_name(f->name, tests, NULL, NULL);
 }

@@ -251,11 +251,112 @@ static const char m0003_totp_last_step[] =
 static const char m0004_apikey_unit[] =
     "ALTER TABLE apikeys ADD COLUMN unit_id INTEGER REFERENCES units(id);\n";
 
+/* 5: the 197 public oversight desk — citizens' contacts, their timelines, and
+ * commendations of citizens (core/feedback.h, store_feedback.h). As in migration 2,
+ * enumerations are their integer values, ids that are 0 in a record are NULL here, and
+ * places are named by code with foreign keys, so a contact or commendation naming a
+ * missing county, station, user or contact is refused (STORE_NOT_FOUND). Unit and
+ * officer are free codes (a citizen names them as best they can). The tracking code is
+ * kept only as its SHA-256, unique like a token's.
+ *
+ * Indexes, each for a filter of store_feedback.h (nothing else: every index costs
+ * every insert and update a B-tree write):
+ *   - none for the newest-first list: it walks the primary key;
+ *   - feedback_received: list_period (the figures) and the list's from/to;
+ *   - feedback_status_due: the desk's work queues by status (the list writes its status
+ *     mask as an IN list so this index serves it) and the overdue filter
+ *     (status IN (0, 1, 2) AND due_ms < t): open contacts stay few while closed ones
+ *     pile up;
+ *   - feedback_assigned: a supervisor's own contacts; partial, since the many received
+ *     and public contacts have none;
+ *   - feedback_officer: an officer's record (praise and complaints naming them);
+ *     partial, since most contacts name no officer;
+ *   - feedback_entries_feedback: a contact's timeline in append order.
+ * County, station, kind, channel, category and the updated window (Open311) are
+ * filtered while walking the primary key newest first: a page stops after `limit`
+ * rows, and at 22,000 contacts a year a full walk is still a few milliseconds. No
+ * index backs the foreign keys from the child side: counties, stations, users and
+ * contacts are never deleted and their keys never change. Commendations (some 200 a
+ * year) have no index at all. */
+static const char m0005_feedback[] =
+    "CREATE TABLE feedback (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  year INTEGER NOT NULL,\n"
+    "  seq INTEGER NOT NULL,\n"
+    "  code_hash BLOB UNIQUE NOT NULL CHECK (length(code_hash) = 32),\n"
+    "  channel INTEGER NOT NULL,\n"
+    "  kind INTEGER NOT NULL,\n"
+    "  category TEXT,\n"
+    "  citizen_name TEXT,\n"
+    "  citizen_phone TEXT,\n"
+    "  citizen_national_id TEXT,\n"
+    "  county TEXT REFERENCES counties(code),\n"
+    "  station TEXT REFERENCES stations(code),\n"
+    "  unit TEXT,\n"
+    "  officer TEXT,\n"
+    "  officer_name TEXT,\n"
+    "  text TEXT NOT NULL,\n"
+    "  has_location INTEGER NOT NULL DEFAULT 0,\n"
+    "  lat REAL NOT NULL DEFAULT 0,\n"
+    "  lon REAL NOT NULL DEFAULT 0,\n"
+    "  address TEXT,\n"
+    "  suggested_kind INTEGER NOT NULL,\n"
+    "  suggested_category TEXT,\n"
+    "  classification_confirmed INTEGER NOT NULL DEFAULT 0,\n"
+    "  status INTEGER NOT NULL,\n"
+    "  outcome INTEGER NOT NULL DEFAULT 0,\n"
+    "  assigned_to INTEGER REFERENCES users(id),\n"
+    "  received_ms INTEGER NOT NULL,\n"
+    "  due_ms INTEGER NOT NULL DEFAULT 0,\n"
+    "  assigned_ms INTEGER NOT NULL DEFAULT 0,\n"
+    "  answered_ms INTEGER NOT NULL DEFAULT 0,\n"
+    "  closed_ms INTEGER NOT NULL DEFAULT 0,\n"
+    "  updated_ms INTEGER NOT NULL DEFAULT 0,\n"
+    "  created_by INTEGER NOT NULL DEFAULT 0,\n"
+    "  UNIQUE (year, seq)\n"
+    ");\n"
+    "CREATE INDEX feedback_received ON feedback(received_ms);\n"
+    "CREATE INDEX feedback_status_due ON feedback(status, due_ms);\n"
+    "CREATE INDEX feedback_assigned ON feedback(assigned_to) WHERE assigned_to IS NOT NULL;\n"
+    "CREATE INDEX feedback_officer ON feedback(officer) WHERE officer IS NOT NULL;\n"
+    /* The last contact number given out in each Jalali year, as incident_seq. */
+    "CREATE TABLE feedback_seq (\n"
+    "  year INTEGER PRIMARY KEY,\n"
+    "  \"last\" INTEGER NOT NULL\n"
+    ");\n"
+    /* Append-only, like the incidents' timeline. */
+    "CREATE TABLE feedback_entries (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  feedback_id INTEGER NOT NULL REFERENCES feedback(id),\n"
+    "  time_ms INTEGER NOT NULL,\n"
+    "  actor_id INTEGER NOT NULL DEFAULT 0,\n"
+    "  actor TEXT NOT NULL,\n"
+    "  kind TEXT NOT NULL,\n"
+    "  for_citizen INTEGER NOT NULL DEFAULT 0,\n"
+    "  text TEXT NOT NULL,\n"
+    "  data TEXT NOT NULL\n"
+    ");\n"
+    "CREATE INDEX feedback_entries_feedback ON feedback_entries(feedback_id, id);\n"
+    "CREATE TABLE commendations (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  citizen_name TEXT NOT NULL,\n"
+    "  citizen_phone TEXT,\n"
+    "  reason TEXT NOT NULL,\n"
+    "  deed_ms INTEGER NOT NULL,\n"
+    "  county TEXT REFERENCES counties(code),\n"
+    "  proposed_by_unit TEXT,\n"
+    "  proposed_by_station TEXT REFERENCES stations(code),\n"
+    "  feedback_id INTEGER REFERENCES feedback(id),\n"
+    "  created_ms INTEGER NOT NULL,\n"
+    "  created_by INTEGER NOT NULL DEFAULT 0\n"
+    ");\n";
+
 static const char *const migrations[] = {
     m0001_foundation,
     m0002_emergency,
     m0003_totp_last_step,
     m0004_apikey_unit,
+    m0005_feedback,
 };
 
 int sq_newest_version(void) { return (int)(sizeof migrations / sizeof migrations[0]); }

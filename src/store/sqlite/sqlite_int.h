@@ -98,6 +98,20 @@ enum sq_stmt_id {
   SQ_TIMELINE_APPEND,
   SQ_TIMELINE_LIST,
   SQ_CALL_TIMING_LIST,
+  /* the 197 desk (store_feedback.h); feedback_list prepares its own statement each
+   * time (sqlite_feedback.c says why) */
+  SQ_FEEDBACK_NEXT_SEQ,
+  SQ_FEEDBACK_INSERT,
+  SQ_FEEDBACK_BY_ID,
+  SQ_FEEDBACK_BY_CODE,
+  SQ_FEEDBACK_BY_NUMBER,
+  SQ_FEEDBACK_LIST_PERIOD,
+  SQ_FEEDBACK_UPDATE,
+  SQ_FEEDBACK_ENTRY_APPEND,
+  SQ_FEEDBACK_ENTRY_LIST,
+  SQ_COMMENDATION_INSERT,
+  SQ_COMMENDATION_BY_ID,
+  SQ_COMMENDATION_LIST,
   SQ_STMT_COUNT
 };
 
@@ -341,5 +355,28 @@ enum store_rc sq_timeline_list(struct store_tx *tx, int64_t incident_id, struct 
 
 enum store_rc sq_call_timing_list(struct store_tx *tx, int64_t from_ms, int64_t to_ms,
                                   struct arena *a, struct call_timing **out, size_t *n);
+
+/* the 197 desk (store_feedback.h): sqlite_feedback.c, sqlite_commendations.c */
+enum store_rc sq_feedback_next_seq(struct store_tx *tx, int year, int64_t *seq);
+enum store_rc sq_feedback_insert(struct store_tx *tx, struct feedback *f);
+enum store_rc sq_feedback_by_id(struct store_tx *tx, int64_t id, struct arena *a,
+                                struct feedback *out);
+enum store_rc sq_feedback_by_code(struct store_tx *tx, const uint8_t code_hash[32],
+                                  struct arena *a, struct feedback *out);
+enum store_rc sq_feedback_by_number(struct store_tx *tx, int year, int64_t seq, struct arena *a,
+                                    struct feedback *out);
+enum store_rc sq_feedback_list(struct store_tx *tx, const struct feedback_filter *f,
+                               struct arena *a, struct feedback **out, size_t *n);
+enum store_rc sq_feedback_list_period(struct store_tx *tx, int64_t from_ms, int64_t to_ms,
+                                      struct arena *a, struct feedback **out, size_t *n);
+enum store_rc sq_feedback_update(struct store_tx *tx, const struct feedback *f);
+enum store_rc sq_feedback_entry_append(struct store_tx *tx, struct feedback_entry *e);
+enum store_rc sq_feedback_entry_list(struct store_tx *tx, int64_t feedback_id, bool citizen_only,
+                                     struct arena *a, struct feedback_entry **out, size_t *n);
+enum store_rc sq_commendation_insert(struct store_tx *tx, struct commendation *c);
+enum store_rc sq_commendation_by_id(struct store_tx *tx, int64_t id, struct arena *a,
+                                    struct commendation *out);
+enum store_rc sq_commendation_list(struct store_tx *tx, const struct commendation_filter *f,
+                                   struct arena *a, struct commendation **out, size_t *n);
 
 #endif

@@ -260,6 +260,22 @@ static const struct store sq_iface = {
             .timeline_list = sq_timeline_list,
             .call_timing_list = sq_call_timing_list,
         },
+    .fb =
+        {
+            .next_seq = sq_feedback_next_seq,
+            .insert = sq_feedback_insert,
+            .by_id = sq_feedback_by_id,
+            .by_code = sq_feedback_by_code,
+            .by_number = sq_feedback_by_number,
+            .list = sq_feedback_list,
+            .list_period = sq_feedback_list_period,
+            .update = sq_feedback_update,
+            .entry_append = sq_feedback_entry_append,
+            .entry_list = sq_feedback_entry_list,
+            .commendation_insert = sq_commendation_insert,
+            .commendation_by_id = sq_commendation_by_id,
+            .commendation_list = sq_commendation_list,
+        },
 };
 
 /* A missing file gets its own message: it is what a newcomer meets first. */
