@@ -40,6 +40,10 @@ static const char help[] =
     "  login_rate       log-in attempts per address a minute 10\n"
     "  sse_heartbeat_s  event stream heartbeat, seconds      15\n"
     "  cookie_secure    mark the session cookie Secure       false\n"
+    "  feedback_deadline_days  197: days to answer a contact      10\n"
+    "  feedback_public_rate    197: public form posts/address/min 3\n"
+    "  feedback_track_rate     197: tracking lookups/address/min  20\n"
+    "  feedback_text_max       197: longest contact text, bytes   8000\n"
     "\n"
     "exit codes: 0 done, 1 failed, 2 usage error.\n";
 

@@ -91,11 +91,17 @@ struct cli_config {
   bool cookie_secure;
   unsigned lock_failures;
   uint64_t lock_window_s;
+  /* the 197 desk (http/feedback.h struct feedback_config) */
+  unsigned feedback_deadline_days;  /* days from receipt to the answer */
+  unsigned feedback_public_rate;    /* public form submissions per address a minute */
+  unsigned feedback_track_rate;     /* tracking-page lookups per address a minute */
+  uint64_t feedback_text_max;       /* longest contact text, bytes */
   struct arena *arena;       /* holds the strings read from the config file */
 };
 
 /* Fills cfg from defaults, the config file, the environment and the flags in `a`
- * (--db, --config, and for serve --listen, --web, --threads), in rising precedence.
+ * (--db, --config, and for serve --listen, --web, --threads, --feedback-deadline-days),
+ * in rising precedence.
  * CLI_OK, CLI_USAGE (a bad flag value), or CLI_FAILED (a bad file or variable), after
  * printing why. */
 int cli_config_load(struct cli_config *cfg, const struct cli_args *a);
@@ -158,15 +164,22 @@ struct cli_demo_counts {
   bool already;          /* the database had calls: nothing was added */
   size_t calls, abandoned, incidents, open_incidents, positions;
   int days;
+  /* the 197 desk: contacts (of them praise, still open, overdue), commendations, and a
+   * tracking code to try on the public page ("" when none) */
+  size_t contacts, praise, open_contacts, overdue, commendations;
+  char track_code[FB_CODE_TEXT];
 };
 
 /* Adds a few days of made-up but realistic activity before now_ms: phone calls (some
  * abandoned), call-takers' calls, incidents that move through their statuses with
- * their units, unit positions, and some incidents and units still busy at now_ms.
- * Deterministic (a fixed seed) for a given now_ms. Written through the store interface
- * in one transaction, only when the database has no calls yet. Needs the reference
- * data loaded and loc_init(). CLI_OK or CLI_FAILED after printing why. */
-int cli_demo_activity(struct store *s, int64_t now_ms, struct cli_demo_counts *out);
+ * their units, unit positions, and some incidents and units still busy at now_ms; and
+ * the same days of the 197 desk: contacts with their timelines (deadlines of
+ * feedback_deadline_days), some overdue, and commendations of citizens.
+ * Deterministic (a fixed seed) for a given now_ms, but for the 197 tracking codes.
+ * Written through the store interface in one transaction, only when the database has
+ * no calls yet. Needs the reference data loaded, loc_init() and sodium_init().
+ * CLI_OK or CLI_FAILED after printing why. */
+int cli_demo_activity(struct store *s, int64_t now_ms, int feedback_deadline_days, struct cli_demo_counts *out);
 
 /* ---- verbs --------------------------------------------------------------------------- */
 

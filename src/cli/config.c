@@ -41,6 +41,10 @@ static const struct key keys[] = {
     {"cookie_secure", K_BOOL, F(cookie_secure), 0, 0},
     {"lock_failures", K_UINT, F(lock_failures), 1, 1000},
     {"lock_window_s", K_U64, F(lock_window_s), 1, 30 * 86400},
+    {"feedback_deadline_days", K_UINT, F(feedback_deadline_days), 0, 365},
+    {"feedback_public_rate", K_UINT, F(feedback_public_rate), 1, 1000000},
+    {"feedback_track_rate", K_UINT, F(feedback_track_rate), 1, 1000000},
+    {"feedback_text_max", K_U64, F(feedback_text_max), 100, 1u << 20},
 };
 #undef F
 
@@ -191,6 +195,10 @@ static void set_defaults(struct cli_config *cfg) {
   cfg->cookie_secure = false;
   cfg->lock_failures = (unsigned)p.lock_failures;
   cfg->lock_window_s = (uint64_t)(p.lock_window_ms / 1000);
+  cfg->feedback_deadline_days = 10;
+  cfg->feedback_public_rate = 3;
+  cfg->feedback_track_rate = 20;
+  cfg->feedback_text_max = 8000;
 }
 
 int cli_config_load(struct cli_config *cfg, const struct cli_args *a) {
@@ -204,13 +212,22 @@ int cli_config_load(struct cli_config *cfg, const struct cli_args *a) {
   if (file && *file && load_file(cfg, file) != CLI_OK) return CLI_FAILED;
   if (load_env(cfg) != CLI_OK) return CLI_FAILED;
 
-  /* Flags last: they win. Only the keys the verb takes can be given. */
-  static const char *const flag_keys[] = {"db", "listen", "web", "threads"};
+  /* Flags last: they win. Only the keys the verb takes can be given; a flag is its
+   * key with '-' for '_'. */
+  static const struct {
+    const char *flag, *key;
+  } flag_keys[] = {
+      {"db", "db"},
+      {"listen", "listen"},
+      {"web", "web"},
+      {"threads", "threads"},
+      {"feedback-deadline-days", "feedback_deadline_days"},
+  };
   for (size_t i = 0; i < sizeof flag_keys / sizeof flag_keys[0]; i++) {
-    const char *value = cli_value(a, flag_keys[i]);
+    const char *value = cli_value(a, flag_keys[i].flag);
     char err[256];
-    if (value && set_key(cfg, find_key(flag_keys[i]), value, err, sizeof err) != 0)
-      return cli_usage_error(a->verb, "--%s: %s", flag_keys[i], err);
+    if (value && set_key(cfg, find_key(flag_keys[i].key), value, err, sizeof err) != 0)
+      return cli_usage_error(a->verb, "--%s: %s", flag_keys[i].flag, err);
   }
   log_set_level(cfg->log_level);
   return CLI_OK;

@@ -48,33 +48,26 @@ static uint64_t next(struct demo_sim *s) {
   return z ^ (z >> 31);
 }
 
-static double uniform(struct demo_sim *s) { return (double)(next(s) >> 11) * (1.0 / 9007199254740992.0); }
-static bool chance(struct demo_sim *s, double p) { return uniform(s) < p; }
-static int64_t between(struct demo_sim *s, int64_t lo, int64_t hi) {
-  return lo + (int64_t)(uniform(s) * (double)(hi - lo + 1));
+double demo_uniform(struct demo_sim *s) { return (double)(next(s) >> 11) * (1.0 / 9007199254740992.0); }
+bool demo_chance(struct demo_sim *s, double p) { return demo_uniform(s) < p; }
+int64_t demo_between(struct demo_sim *s, int64_t lo, int64_t hi) {
+  return lo + (int64_t)(demo_uniform(s) * (double)(hi - lo + 1));
 }
 static double gauss(struct demo_sim *s) {
-  double u = uniform(s);
-  return sqrt(-2.0 * log(u > 1e-12 ? u : 1e-12)) * cos(2.0 * M_PI * uniform(s));
+  double u = demo_uniform(s);
+  return sqrt(-2.0 * log(u > 1e-12 ? u : 1e-12)) * cos(2.0 * M_PI * demo_uniform(s));
 }
 
-struct weighted {
-  const char *code;
-  double w;
-};
-
-static const char *pick(struct demo_sim *s, const struct weighted *t, size_t n) {
+const char *demo_pick(struct demo_sim *s, const struct demo_weighted *t, size_t n) {
   double total = 0;
   for (size_t i = 0; i < n; i++) total += t[i].w;
-  double r = uniform(s) * total;
+  double r = demo_uniform(s) * total;
   for (size_t i = 0; i < n; i++) {
     if (r < t[i].w) return t[i].code;
     r -= t[i].w;
   }
   return t[n - 1].code;
 }
-
-#define PICK(s, table) pick((s), (table), sizeof(table) / sizeof(table)[0])
 
 /* ---- what calls are about ---------------------------------------------------------- */
 
@@ -83,10 +76,10 @@ static const double hour_weight[24] = {2.9, 2.3, 1.8, 1.4, 1.2, 1.2, 1.6, 2.5, 3
                                        4.7, 4.6, 4.5, 4.7, 5.0, 5.4, 5.9, 6.2, 6.3, 6.0, 5.2, 4.0};
 
 /* Most calls to an emergency line need no patrol: advice, other services, nuisance. */
-static const struct weighted outcomes[] = {
+static const struct demo_weighted outcomes[] = {
     {"operation", 25}, {"non_emergency", 17}, {"guidance", 34}, {"invalid", 24}};
 
-static const struct weighted operation_types[] = {
+static const struct demo_weighted operation_types[] = {
     {"fight", 14},        {"disturbance", 10},      {"family_dispute", 9},    {"theft", 8},
     {"crash_damage", 9},  {"burglary", 6},          {"crash_injury", 5},      {"harassment", 5},
     {"suspicious", 5},    {"traffic_obstruction", 4}, {"assault", 4},         {"reckless_driving", 3},
@@ -98,10 +91,10 @@ static const struct weighted operation_types[] = {
     {"hazmat", 0.2},      {"child_abuse", 0.2},     {"kidnapping", 0.1},
 };
 
-static const struct weighted non_emergency_types[] = {
+static const struct demo_weighted non_emergency_types[] = {
     {"lost_property", 25}, {"citizen_assist", 25}, {"noise", 15}, {"fraud", 15}, {"cyber_fraud", 15}, {"information", 5}};
 
-static const struct weighted phone_prefixes[] = {
+static const struct demo_weighted phone_prefixes[] = {
     {"0911", 40}, {"0912", 10}, {"0935", 12}, {"0901", 10}, {"0919", 8}, {"0939", 8}, {"0132", 12}};
 
 static const char *const first_names[] = {"علی", "محمد", "رضا", "حسین", "مهدی", "زهرا", "فاطمه", "مریم",
@@ -110,25 +103,26 @@ static const char *const last_names[] = {"رحیمی", "پوررضا", "نیکپ
                                          "یوسفی", "زمانی", "نوروزی", "عباسی", "مرادی", "شریفی", "طالبی"};
 
 /* Disposition codes (incident.h) by incident group, weighted. */
-static const struct weighted dispo_violence[] = {
+static const struct demo_weighted dispo_violence[] = {
     {"arrest", 25}, {"report_taken", 25}, {"reconciled", 25}, {"warning", 10}, {"gone_on_arrival", 15}};
-static const struct weighted dispo_property[] = {
+static const struct demo_weighted dispo_property[] = {
     {"report_taken", 60}, {"arrest", 8}, {"gone_on_arrival", 12}, {"unfounded", 10}, {"referred", 10}};
-static const struct weighted dispo_traffic[] = {{"report_taken", 50}, {"resolved_on_scene", 35}, {"referred", 15}};
-static const struct weighted dispo_other[] = {
+static const struct demo_weighted dispo_traffic[] = {
+    {"report_taken", 50}, {"resolved_on_scene", 35}, {"referred", 15}};
+static const struct demo_weighted dispo_other[] = {
     {"resolved_on_scene", 30}, {"warning", 25}, {"report_taken", 20}, {"unfounded", 10}, {"gone_on_arrival", 15}};
-static const struct weighted dispo_undispatched[] = {
+static const struct demo_weighted dispo_undispatched[] = {
     {"duplicate", 35}, {"unfounded", 25}, {"cancelled", 25}, {"no_action", 15}};
 
 static const char *disposition_for(struct demo_sim *s, const char *type) {
   const struct incident_type *t = incident_type_find(type);
   switch (t ? t->group : IGROUP_NON_EMERGENCY) {
   case IGROUP_VIOLENCE:
-  case IGROUP_DISORDER: return PICK(s, dispo_violence);
+  case IGROUP_DISORDER: return DEMO_PICK(s, dispo_violence);
   case IGROUP_PROPERTY:
-  case IGROUP_CYBER_FRAUD: return PICK(s, dispo_property);
-  case IGROUP_TRAFFIC: return PICK(s, dispo_traffic);
-  default: return PICK(s, dispo_other);
+  case IGROUP_CYBER_FRAUD: return DEMO_PICK(s, dispo_property);
+  case IGROUP_TRAFFIC: return DEMO_PICK(s, dispo_traffic);
+  default: return DEMO_PICK(s, dispo_other);
   }
 }
 
@@ -198,10 +192,10 @@ static double station_weight(const struct station *st) {
   return strcmp(st->county, "rasht") == 0 ? 5 : 3;
 }
 
-static const struct station *pick_station(struct demo_sim *s) {
+const struct station *demo_pick_station(struct demo_sim *s) {
   double total = 0;
   for (size_t i = 0; i < s->nstations; i++) total += station_weight(&s->stations[i]);
-  double r = uniform(s) * total;
+  double r = demo_uniform(s) * total;
   for (size_t i = 0; i < s->nstations; i++) {
     double w = station_weight(&s->stations[i]);
     if (r < w) return &s->stations[i];
@@ -226,8 +220,14 @@ static int local_hour(int64_t ms) {
   return loc_from_utc_ms(ms, &d) == 0 ? d.hour : 12;
 }
 
-static const char *phone_number(struct demo_sim *s) {
-  return arena_printf(s->arena, "%s%07lld", PICK(s, phone_prefixes), (long long)between(s, 0, 9999999));
+const char *demo_phone_number(struct demo_sim *s) {
+  return arena_printf(s->arena, "%s%07lld", DEMO_PICK(s, phone_prefixes), (long long)demo_between(s, 0, 9999999));
+}
+
+const char *demo_person_name(struct demo_sim *s) {
+  size_t nf = sizeof first_names / sizeof first_names[0], nl = sizeof last_names / sizeof last_names[0];
+  int64_t first = demo_between(s, 0, (int64_t)nf - 1), last = demo_between(s, 0, (int64_t)nl - 1);
+  return arena_printf(s->arena, "%s %s", first_names[first], last_names[last]);
 }
 
 /* ---- dispatching ----------------------------------------------------------------------- */
@@ -252,16 +252,16 @@ static int choose_unit(struct demo_sim *s, const struct incident *inc, int64_t t
   struct dispatch_rec recs[2];
   size_t got = dispatch_recommend(inc, pool->units, n, s->stations, s->nstations, td, cfg, recs, 2);
   if (got == 0) return -1;
-  *rec = recs[got > 1 && chance(s, 0.15) ? 1 : 0];
+  *rec = recs[got > 1 && demo_chance(s, 0.15) ? 1 : 0];
   return pool->index[rec->unit - pool->units];
 }
 
 static int64_t dispatch_delay_ms(struct demo_sim *s, int priority) {
   switch (priority) {
-  case 1: return between(s, 5, 30) * SEC_MS;
-  case 2: return between(s, 30, 180) * SEC_MS;
-  case 3: return between(s, 2, 10) * MIN_MS;
-  default: return between(s, 4, 25) * MIN_MS;
+  case 1: return demo_between(s, 5, 30) * SEC_MS;
+  case 2: return demo_between(s, 30, 180) * SEC_MS;
+  case 3: return demo_between(s, 2, 10) * MIN_MS;
+  default: return demo_between(s, 4, 25) * MIN_MS;
   }
 }
 
@@ -289,9 +289,9 @@ static void plan_incident(struct demo_sim *s, int idx, const struct dispatch_con
   struct incident *inc = &s->incidents[idx].inc;
   struct demo_line *l = add_line(s, idx, inc->created_ms, false, "created", "ثبت رویداد از تماس");
   if (l) l->call = s->incidents[idx].first_call;
-  if (chance(s, 0.05)) { /* no unit needed: a duplicate, advice was enough, ... */
-    inc->disposition = PICK(s, dispo_undispatched);
-    move(s, idx, INC_CLOSED, inc->created_ms + between(s, 1, 8) * MIN_MS);
+  if (demo_chance(s, 0.05)) { /* no unit needed: a duplicate, advice was enough, ... */
+    inc->disposition = DEMO_PICK(s, dispo_undispatched);
+    move(s, idx, INC_CLOSED, inc->created_ms + demo_between(s, 1, 8) * MIN_MS);
     if (inc->status != INC_CLOSED) inc->disposition = NULL;
     return;
   }
@@ -300,7 +300,7 @@ static void plan_incident(struct demo_sim *s, int idx, const struct dispatch_con
   int unit = -1;
   for (int tries = 0; tries < 12 && td <= s->now_ms && unit < 0; tries++) {
     unit = choose_unit(s, inc, td, cfg, pool, &rec);
-    if (unit < 0) td += between(s, 2, 4) * MIN_MS; /* every suitable unit is busy: wait */
+    if (unit < 0) td += demo_between(s, 2, 4) * MIN_MS; /* every suitable unit is busy: wait */
   }
   if (td > s->now_ms) return; /* still pending */
   if (unit < 0) {
@@ -309,16 +309,16 @@ static void plan_incident(struct demo_sim *s, int idx, const struct dispatch_con
     return;
   }
   struct demo_unit *du = &s->units[unit];
-  int64_t travel_ms = rec.eta_s > 0 ? (int64_t)((double)rec.eta_s * (0.75 + 0.6 * uniform(s)) * 1000.0)
-                                    : between(s, 300, 900) * SEC_MS;
+  int64_t travel_ms = rec.eta_s > 0 ? (int64_t)((double)rec.eta_s * (0.75 + 0.6 * demo_uniform(s)) * 1000.0)
+                                    : demo_between(s, 300, 900) * SEC_MS;
   if (travel_ms < MIN_MS) travel_ms = MIN_MS;
-  int64_t en_route = chance(s, 0.9) ? td + between(s, 10, 60) * SEC_MS : 0;
+  int64_t en_route = demo_chance(s, 0.9) ? td + demo_between(s, 10, 60) * SEC_MS : 0;
   int64_t on_scene = td + travel_ms;
   if (en_route && on_scene < en_route + MIN_MS) on_scene = en_route + MIN_MS;
   int64_t lo, hi;
   scene_minutes(inc->type, &lo, &hi);
-  int64_t cleared = on_scene + between(s, lo, hi) * MIN_MS;
-  int64_t closed = cleared + between(s, 2, 20) * MIN_MS;
+  int64_t cleared = on_scene + demo_between(s, lo, hi) * MIN_MS;
+  int64_t closed = cleared + demo_between(s, 2, 20) * MIN_MS;
   du->free_ms = cleared;
 
   /* the unit: assigned, on its way, there, free again */
@@ -346,7 +346,7 @@ static void plan_incident(struct demo_sim *s, int idx, const struct dispatch_con
   if (travel_ms > 4 * MIN_MS) add_pos(s, unit, td + travel_ms / 2, (slat + dlat) / 2, (slon + dlon) / 2);
   if (on_scene <= s->now_ms) unit_apply_status(&du->u, UNIT_ON_SCENE, on_scene);
   /* the device reports every ten minutes or so while the unit works on scene */
-  for (int64_t t = on_scene; t < cleared; t += between(s, 8, 12) * MIN_MS) add_pos(s, unit, t, dlat, dlon);
+  for (int64_t t = on_scene; t < cleared; t += demo_between(s, 8, 12) * MIN_MS) add_pos(s, unit, t, dlat, dlon);
   move(s, idx, INC_ON_SCENE, on_scene);
   if (cleared <= s->now_ms) {
     unit_apply_status(&du->u, UNIT_AVAILABLE, cleared);
@@ -373,7 +373,7 @@ static int find_repeat(struct demo_sim *s, const char *county, int64_t t) {
     bool open = (di->inc.cleared_ms == 0 || di->inc.cleared_ms > t) && (di->inc.closed_ms == 0 || di->inc.closed_ms > t);
     if (open && di->inc.call_count <= MAX_REPEATS && strcmp(di->inc.county, county) == 0) found[n++] = (int)k;
   }
-  return n ? found[between(s, 0, n - 1)] : -1;
+  return n ? found[demo_between(s, 0, n - 1)] : -1;
 }
 
 /* Call dc repeats incident idx: it takes the incident's type and place, is linked to
@@ -389,14 +389,14 @@ static void link_repeat(struct demo_sim *s, int ci, int idx) {
   if (inc->has_location) {
     near(s, inc->lat, inc->lon, 0.15, &dc->c.lat, &dc->c.lon);
     dc->c.has_location = true;
-    dc->c.uncertainty_m = (double)between(s, 5, 60);
+    dc->c.uncertainty_m = (double)demo_between(s, 5, 60);
     dc->t.has_location = true;
     dc->t.lat = dc->c.lat;
     dc->t.lon = dc->c.lon;
     dc->t.uncertainty_m = dc->c.uncertainty_m;
     dc->t.location_source = "gnss";
   }
-  if (chance(s, 0.3)) dc->c.caller_number = dc->t.ani = first->c.caller_number; /* calling again */
+  if (demo_chance(s, 0.3)) dc->c.caller_number = dc->t.ani = first->c.caller_number; /* calling again */
   inc->call_count++;
   if (dc->c.created_ms > inc->updated_ms) inc->updated_ms = dc->c.created_ms;
   struct demo_line *l = add_line(s, idx, dc->c.created_ms, false, "call_linked", "تماس به رویداد پیوست");
@@ -451,38 +451,38 @@ static void process_call(struct demo_sim *s, int64_t ring, const struct dispatch
   dc->incident = -1;
   struct telephony_call *t = &dc->t;
   t->ext_id = arena_printf(s->arena, "demo-%06d", ci + 1);
-  t->ani = phone_number(s);
+  t->ani = demo_phone_number(s);
   t->ring_ms = ring;
-  const struct station *st = pick_station(s);
-  double lat, lon, u = uniform(s);
+  const struct station *st = demo_pick_station(s);
+  double lat, lon, u = demo_uniform(s);
   near(s, st->lat, st->lon, strcmp(st->kind, "kalantari") == 0 ? 1.0 : 2.2, &lat, &lon);
   if (u < 0.82) { /* the phone system located the caller: by satellite, or by cell */
     t->has_location = true;
     t->lat = lat;
     t->lon = lon;
     t->location_source = u < 0.6 ? "gnss" : "cell";
-    t->uncertainty_m = (double)(u < 0.6 ? between(s, 5, 50) : between(s, 300, 1500));
+    t->uncertainty_m = (double)(u < 0.6 ? demo_between(s, 5, 50) : demo_between(s, 300, 1500));
   }
-  if (chance(s, peak ? 0.055 : 0.035)) { /* the caller hung up before an answer */
+  if (demo_chance(s, peak ? 0.055 : 0.035)) { /* the caller hung up before an answer */
     dc->abandoned = true;
     t->state = TCALL_ABANDONED;
-    t->end_ms = ring + between(s, 3, 40) * SEC_MS;
+    t->end_ms = ring + demo_between(s, 3, 40) * SEC_MS;
     if (t->end_ms > s->now_ms) s->ncalls--;
     return;
   }
   double r2a_s = 5.0 * (peak ? 1.35 : 1.0) * exp(0.6 * gauss(s));
   t->answer_ms = ring + (int64_t)(fmin(fmax(r2a_s, 1.0), 120.0) * 1000.0);
   enum call_outcome outcome = CALL_OPERATION;
-  call_outcome_parse(PICK(s, outcomes), &outcome);
-  const char *code = outcome == CALL_OPERATION      ? PICK(s, operation_types)
-                     : outcome == CALL_NON_EMERGENCY ? PICK(s, non_emergency_types)
+  call_outcome_parse(DEMO_PICK(s, outcomes), &outcome);
+  const char *code = outcome == CALL_OPERATION      ? DEMO_PICK(s, operation_types)
+                     : outcome == CALL_NON_EMERGENCY ? DEMO_PICK(s, non_emergency_types)
                      : outcome == CALL_GUIDANCE      ? "information"
                                                      : "other";
   const struct incident_type *type = incident_type_find(code);
   if (!type) type = incident_type_find("other");
-  int64_t form_ms = outcome != CALL_OPERATION ? between(s, 25, 100) * SEC_MS
-                    : type->priority == 1     ? between(s, 15, 40) * SEC_MS
-                                              : between(s, 40, 150) * SEC_MS;
+  int64_t form_ms = outcome != CALL_OPERATION ? demo_between(s, 25, 100) * SEC_MS
+                    : type->priority == 1     ? demo_between(s, 15, 40) * SEC_MS
+                                              : demo_between(s, 40, 150) * SEC_MS;
   int64_t created = t->answer_ms + form_ms;
   if (created > s->now_ms) { /* still on the line: not taken yet */
     s->ncalls--;
@@ -491,8 +491,8 @@ static void process_call(struct demo_sim *s, int64_t ring, const struct dispatch
   struct call *c = &dc->c;
   c->telephony_call_id = t->ext_id;
   c->caller_number = t->ani;
-  if (chance(s, 0.35))
-    c->caller_name = arena_printf(s->arena, "%s %s", first_names[between(s, 0, 15)], last_names[between(s, 0, 13)]);
+  if (demo_chance(s, 0.35))
+    c->caller_name = demo_person_name(s);
   c->has_location = t->has_location;
   c->lat = t->lat;
   c->lon = t->lon;
@@ -507,14 +507,14 @@ static void process_call(struct demo_sim *s, int64_t ring, const struct dispatch
   c->ring_ms = ring;
   c->answer_ms = t->answer_ms;
   c->created_ms = created;
-  t->end_ms = created + between(s, 5, 90) * SEC_MS;
+  t->end_ms = created + demo_between(s, 5, 90) * SEC_MS;
   t->state = TCALL_ENDED;
   if (t->end_ms > s->now_ms) { /* the call-taker is still talking */
     t->state = TCALL_ANSWERED;
     t->end_ms = 0;
   }
   if (outcome != CALL_OPERATION) return;
-  int repeat = chance(s, 0.14) ? find_repeat(s, c->county, created) : -1;
+  int repeat = demo_chance(s, 0.14) ? find_repeat(s, c->county, created) : -1;
   if (repeat >= 0) link_repeat(s, ci, repeat);
   else new_incident(s, ci, cfg, pool);
 }
@@ -537,8 +537,8 @@ static int64_t *ring_times(struct demo_sim *s, size_t *n) {
   for (int64_t t = s->start_ms; t < s->now_ms; t += HOUR_MS) {
     int64_t len = s->now_ms - t < HOUR_MS ? s->now_ms - t : HOUR_MS;
     double expected = CALLS_PER_DAY * hour_weight[local_hour(t)] / total * (double)len / HOUR_MS;
-    int64_t count = (int64_t)(expected * (0.85 + 0.3 * uniform(s)) + 0.5);
-    for (int64_t k = 0; k < count && *n < cap; k++) times[(*n)++] = t + (int64_t)(uniform(s) * (double)len);
+    int64_t count = (int64_t)(expected * (0.85 + 0.3 * demo_uniform(s)) + 0.5);
+    for (int64_t k = 0; k < count && *n < cap; k++) times[(*n)++] = t + (int64_t)(demo_uniform(s) * (double)len);
   }
   qsort(times, *n, sizeof *times, cmp_ms);
   return times;
@@ -552,21 +552,21 @@ static void finish_units(struct demo_sim *s) {
     struct demo_unit *du = &s->units[i];
     if (du->incident >= 0) continue;
     const struct station *st = station_of(s, du->u.station);
-    double u = uniform(s);
+    double u = demo_uniform(s);
     int64_t since = du->u.status_ms;
     if (u < 0.06) {
-      int64_t t = s->now_ms - between(s, 60, 480) * MIN_MS;
+      int64_t t = s->now_ms - demo_between(s, 60, 480) * MIN_MS;
       unit_apply_status(&du->u, UNIT_OUT_OF_SERVICE, t > since ? t : since);
       continue;
     }
     if (u < 0.15) {
-      int64_t t = s->now_ms - between(s, 5, 40) * MIN_MS;
+      int64_t t = s->now_ms - demo_between(s, 5, 40) * MIN_MS;
       unit_apply_status(&du->u, UNIT_BUSY, t > since ? t : since);
     }
-    if (st && chance(s, 0.7)) {
+    if (st && demo_chance(s, 0.7)) {
       double lat, lon;
       near(s, st->lat, st->lon, strcmp(st->kind, "kalantari") == 0 ? 1.2 : 2.5, &lat, &lon);
-      add_pos(s, (int)i, s->now_ms - between(s, 1, 12) * MIN_MS, lat, lon);
+      add_pos(s, (int)i, s->now_ms - demo_between(s, 1, 12) * MIN_MS, lat, lon);
     }
   }
 }

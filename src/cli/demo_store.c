@@ -8,9 +8,10 @@
  * then incidents (numbered by the store in creation order, per Jalali year), then the
  * links from calls to incidents, the timelines, the units' state and their positions.
  * The timeline of an incident is appended oldest line first, as the API would have
- * appended it. Only one audit row is written ("demo.load", with the counts) and no live
+ * appended it. The 197 desk's days follow in the same transaction (demo_feedback.c). Only one audit row is written ("demo.load", with the counts) and no live
  * events: this is history, not news.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -192,10 +193,12 @@ static enum store_rc write_tx(void *cls, struct store_tx *tx) {
   if (rc == STORE_OK) rc = write_incidents(tx, s);
   if (rc == STORE_OK) rc = write_lines(tx, w);
   if (rc == STORE_OK) rc = write_units(tx, s);
+  if (rc == STORE_OK) rc = demo_feedback_write(tx, s);
   if (rc != STORE_OK) return rc;
-  json_t *detail = json_pack("{s:I,s:I,s:I,s:I}", "calls", (json_int_t)s->ncalls, "incidents",
+  json_t *detail = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}", "calls", (json_int_t)s->ncalls, "incidents",
                              (json_int_t)s->nincidents, "timeline_lines", (json_int_t)s->nlines, "positions",
-                             (json_int_t)s->npos);
+                             (json_int_t)s->npos, "feedback", (json_int_t)s->fb.contacts, "commendations",
+                             (json_int_t)s->fb.commendations);
   rc = cli_audit(tx, "demo.load", "", detail);
   json_decref(detail);
   return rc;
@@ -219,14 +222,14 @@ int demo_write(struct store *st, struct demo_sim *s, bool *already) {
 
 /* ---- the entry point ------------------------------------------------------------------ */
 
-int cli_demo_activity(struct store *st, int64_t now_ms, struct cli_demo_counts *out) {
+int cli_demo_activity(struct store *st, int64_t now_ms, int feedback_deadline_days, struct cli_demo_counts *out) {
   memset(out, 0, sizeof *out);
   out->days = DEMO_DAYS;
   struct arena *a = arena_new(0);
   if (!a) return cli_fail("out of memory");
   int rc = CLI_FAILED;
   struct setup su = {.arena = a};
-  struct demo_sim sim = {.arena = a, .now_ms = now_ms, .rng = DEMO_SEED};
+  struct demo_sim sim = {.arena = a, .now_ms = now_ms, .rng = DEMO_SEED, .deadline_days = feedback_deadline_days};
   if (store_read(st, read_tx, &su) != STORE_OK) {
     cli_fail("cannot read the reference data for the demo activity");
     goto done;
@@ -272,6 +275,12 @@ int cli_demo_activity(struct store *st, int64_t now_ms, struct cli_demo_counts *
     for (size_t k = 0; k < sim.nincidents; k++)
       if (sim.incidents[k].inc.status != INC_CLOSED) out->open_incidents++;
     out->positions = sim.npos;
+    out->contacts = sim.fb.contacts;
+    out->praise = sim.fb.praise;
+    out->open_contacts = sim.fb.open;
+    out->overdue = sim.fb.overdue;
+    out->commendations = sim.fb.commendations;
+    snprintf(out->track_code, sizeof out->track_code, "%s", sim.fb.track_code);
   }
   rc = CLI_OK;
 done:

@@ -202,7 +202,8 @@ static int run(const struct cli_config *cfg, struct plan *p) {
   }
 
   struct cli_demo_counts demo = {0};
-  if (p->activity && cli_demo_activity(s, p->until_ms, &demo) != CLI_OK) goto done;
+  if (p->activity && cli_demo_activity(s, p->until_ms, (int)cfg->feedback_deadline_days, &demo) != CLI_OK)
+    goto done;
 
   size_t made = 0;
   if (!existed) printf("created database %s\n", cfg->db);
@@ -231,6 +232,11 @@ static int run(const struct cli_config *cfg, struct plan *p) {
     printf("added %d days of demo activity: %zu calls (%zu more abandoned before answer), %zu incidents"
            " (%zu still open), %zu unit positions\n",
            demo.days, demo.calls, demo.abandoned, demo.incidents, demo.open_incidents, demo.positions);
+    printf("added the same days of the 197 desk: %zu contacts (%zu praise, %zu still open, %zu overdue),"
+           " %zu commendations of citizens\n",
+           demo.contacts, demo.praise, demo.open_contacts, demo.overdue, demo.commendations);
+    if (demo.track_code[0])
+      printf("a citizen's tracking code to try on the public 197 page: %s\n", demo.track_code);
     made++;
   }
   if (made == 0) printf("database %s is already initialised; nothing changed\n", cfg->db);

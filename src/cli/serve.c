@@ -1,7 +1,8 @@
 /* serve.c — `hamyar serve`: runs the HTTP server until SIGTERM or SIGINT.
  *
  * Before it listens it reads the counties from the store to place coordinates in them
- * (core/geo.h) and takes the 110 centre's rules at their defaults.
+ * (core/geo.h), takes the 110 centre's rules at their defaults and the 197 desk's
+ * from the configuration.
  *
  * The two signals are blocked in every thread before any thread starts (the store's
  * writer, libmicrohttpd's pool), so only main receives them, with sigwait; shutdown
@@ -19,13 +20,14 @@
 #include "cli/cli.h"
 #include "core/geo.h"
 #include "http/emergency.h"
+#include "http/feedback.h"
 #include "http/http.h"
 #include "locale/locale.h"
 #include "util/arena.h"
 
 static const char help[] =
     "usage: hamyar serve [--db PATH] [--listen HOST:PORT] [--web DIR] [--threads N]\n"
-    "                    [--config PATH]\n"
+    "                    [--feedback-deadline-days N] [--config PATH]\n"
     "\n"
     "Serves the API and the console until SIGTERM or SIGINT (Ctrl-C), then finishes the\n"
     "requests in flight and exits 0. Prints one line, \"hamyar: listening on\n"
@@ -35,6 +37,7 @@ static const char help[] =
     "  --listen HOST:PORT   where to listen (default 127.0.0.1:8110)\n"
     "  --web DIR            the console's files (default ./web, or HAMYAR_WEB)\n"
     "  --threads N          worker threads (default: one per core)\n"
+    "  --feedback-deadline-days N  days the 197 desk has to answer a contact (default 10)\n"
     "\n"
     "See `hamyar --help` for the configuration keys (session timeouts, limits, ...).\n";
 
@@ -108,7 +111,13 @@ static int serve(const struct cli_config *cfg) {
       .sse_heartbeat_s = cfg->sse_heartbeat_s,
   };
   struct emergency_config em = emergency_config_default();
-  struct app app = {.store = store, .cfg = &hc, .geo = county_lookup(store), .em = &em};
+  struct feedback_config fb = {
+      .deadline_days = (int)cfg->feedback_deadline_days,
+      .public_per_min = cfg->feedback_public_rate,
+      .track_per_min = cfg->feedback_track_rate,
+      .text_max = (size_t)cfg->feedback_text_max,
+  };
+  struct app app = {.store = store, .cfg = &hc, .geo = county_lookup(store), .em = &em, .fb = &fb};
   struct http_server *srv = http_server_start(&app);
   if (!srv) {
     cli_fail("cannot serve on %s:%u (see the log above)", cfg->host, (unsigned)cfg->port);
@@ -133,7 +142,8 @@ done:
 
 int cli_serve(int argc, char **argv) {
   static const struct cli_opt opts[] = {
-      {"db", true}, {"config", true}, {"listen", true}, {"web", true}, {"threads", true}, {NULL},
+      {"db", true}, {"config", true}, {"listen", true}, {"web", true}, {"threads", true},
+      {"feedback-deadline-days", true}, {NULL},
   };
   struct cli_args a;
   struct cli_config cfg;

@@ -143,21 +143,42 @@ static int authenticate_session(struct http_req *req, const char *token, bool vi
   return 0;
 }
 
-static int authenticate_apikey(struct http_req *req, const char *key) {
+/* The one look-up of an API key, for both ways a key comes. 0 with req->who set; 1 for
+ * a malformed, unknown or revoked key; 2 when the key was well formed but could not be
+ * read (store failure, out of memory). Answers nothing. */
+static int lookup_apikey(struct http_req *req, const char *key) {
   struct lookup l = {.arena = req->arena};
-  if (!account_apikey_well_formed(key)) return reply(req, ERR_UNAUTHENTICATED, "That is not a hamyar API key.");
+  if (!account_apikey_well_formed(key)) return 1;
   account_token_hash(key, l.hash);
-  if (store_read(req->app->store, read_apikey, &l) != STORE_OK) return reply(req, ERR_INTERNAL, NULL);
-  if (l.found != STORE_OK || l.key.revoked_ms != 0)
-    return reply(req, ERR_UNAUTHENTICATED, "Unknown or revoked API key.");
+  if (store_read(req->app->store, read_apikey, &l) != STORE_OK) return 2;
+  if (l.found != STORE_OK || l.key.revoked_ms != 0) return 1;
+  const char *name = arena_printf(req->arena, "apikey:%s", l.key.name);
+  if (!name) return 2;
   req->who = (struct principal){
       .kind = PRINCIPAL_APIKEY,
       .id = l.key.id,
-      .name = arena_printf(req->arena, "apikey:%s", l.key.name),
+      .name = name,
       .roles = l.key.role,
       .unit_id = l.key.unit_id,
   };
-  return req->who.name ? 0 : reply(req, ERR_INTERNAL, NULL);
+  return 0;
+}
+
+static int authenticate_apikey(struct http_req *req, const char *key) {
+  if (!account_apikey_well_formed(key)) return reply(req, ERR_UNAUTHENTICATED, "That is not a hamyar API key.");
+  int rc = lookup_apikey(req, key);
+  if (rc == 1) return reply(req, ERR_UNAUTHENTICATED, "Unknown or revoked API key.");
+  return rc == 0 ? 0 : reply(req, ERR_INTERNAL, NULL);
+}
+
+int http_apikey_check(struct http_req *req, const char *key, role_set roles) {
+  struct principal before = req->who;
+  int rc = lookup_apikey(req, key);
+  if (rc == 0 && !role_allows(roles, req->who.roles)) {
+    req->who = before;
+    rc = 1;
+  }
+  return rc == 2 ? -1 : rc;
 }
 
 /* The credential after "Scheme " (scheme case-insensitive, RFC 7235), or NULL. */

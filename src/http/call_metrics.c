@@ -40,13 +40,7 @@ static enum store_rc rows_tx(void *cls, struct store_tx *tx) {
 
 http_status_t call_metrics_get(struct http_req *req) {
   struct figures f = {0};
-  if (http_query_time(req, "from", false, &f.from_ms) != 0 || http_query_time(req, "to", true, &f.to_ms) != 0)
-    return http_last_status(req);
-  if (!f.from_ms) return http_reply_error(req, ERR_MISSING_FIELD, "from", "Give from: an RFC 3339 time or a Jalali period.");
-  if (!f.to_ms) return http_reply_error(req, ERR_MISSING_FIELD, "to", "Give to: an RFC 3339 time or a Jalali period.");
-  if (f.from_ms >= f.to_ms) return http_reply_error(req, ERR_INVALID_FIELD, "to", "to must come after from.");
-  if (f.to_ms - f.from_ms > PERIOD_MAX_DAYS * 86400000LL)
-    return http_reply_error(req, ERR_INVALID_FIELD, "to", "A period is at most 367 days; ask for a year at a time.");
+  if (http_query_period_or_reply(req, PERIOD_MAX_DAYS, &f.from_ms, &f.to_ms) != 0) return http_last_status(req);
   if (!(f.a = arena_new(ROWS_ARENA_MAX))) return http_reply_error(req, ERR_INTERNAL, NULL, NULL);
   enum store_rc rc = store_read(req->app->store, rows_tx, &f);
   if (rc != STORE_OK) {

@@ -40,38 +40,6 @@ static const char *call_subject(struct http_req *req, int64_t id) {
   return arena_printf(req->arena, "call:%lld", (long long)id);
 }
 
-/* A caller's number in one form: Latin digits, no spaces, dashes or brackets, an
- * optional leading '+' (in the arena). NULL when it is not a phone number (3 to 20
- * digits) or memory ran out. */
-static const char *phone_number(struct arena *a, const char *typed) {
-  size_t cap = strlen(typed) + 1;
-  char *latin = arena_alloc(a, cap);
-  char *out = arena_alloc(a, cap);
-  if (!latin || !out || loc_digits_to_latin(typed, latin, cap) < 0) return NULL;
-  size_t n = 0, digits = 0;
-  for (const char *p = latin; *p; p++) {
-    if (*p >= '0' && *p <= '9') {
-      out[n++] = *p;
-      digits++;
-    } else if (*p == '+' && n == 0) {
-      out[n++] = *p;
-    } else if (*p != ' ' && *p != '-' && *p != '(' && *p != ')') {
-      return NULL;
-    }
-  }
-  out[n] = '\0';
-  return digits >= 3 && digits <= 20 ? out : NULL;
-}
-
-/* The same for a number a person typed: replies 400 (and gives NULL) when it is not one. */
-static const char *phone_number_or_reply(struct http_req *req, const char *field, const char *typed) {
-  const char *n = phone_number(req->arena, typed);
-  if (!n)
-    http_reply_error(req, ERR_INVALID_FIELD, field,
-                     "must be a phone number: 3 to 20 digits, optionally starting with +");
-  return n;
-}
-
 /* ---- duplicate candidates ----------------------------------------------------------- */
 
 /* The open incidents call c may repeat, ranked: at most CANDIDATES_MAX in cands (their
@@ -158,7 +126,7 @@ static enum store_rc from_phone_system(struct http_req *req, struct store_tx *tx
   *stop = false;
   if (!c->caller_number && t->ani) {
     /* The phone system's own form is kept when it is not a number ("anonymous"). */
-    const char *n = phone_number(req->arena, t->ani);
+    const char *n = http_phone_number(req->arena, t->ani);
     c->caller_number = n ? n : t->ani;
   }
   if (!c->has_location && t->has_location) {
@@ -294,7 +262,7 @@ http_status_t calls_create(struct http_req *req) {
   if (outcome && call_outcome_parse(outcome, &c->outcome) != 0)
     return http_reply_error(req, ERR_INVALID_FIELD, "outcome",
                             "must be one of: operation, non_emergency, guidance, invalid");
-  if (number && !(c->caller_number = phone_number_or_reply(req, "caller_number", number)))
+  if (number && !(c->caller_number = http_phone_number_or_reply(req, "caller_number", number)))
     return http_last_status(req);
   if (where) {
     struct http_location loc;
@@ -369,7 +337,7 @@ http_status_t calls_list(struct http_req *req) {
       return http_reply_error(req, ERR_INVALID_FIELD, "outcome", "must be one of: operation, non_emergency, guidance, invalid");
     f->outcome = (int)o;
   }
-  if (number && *number && !(f->caller_number = phone_number_or_reply(req, "caller_number", number)))
+  if (number && *number && !(f->caller_number = http_phone_number_or_reply(req, "caller_number", number)))
     return http_last_status(req);
   if (county && *county) {
     if (!loc_utf8_valid(county, strlen(county))) return http_reply_error(req, ERR_INVALID_UTF8, "county", NULL);

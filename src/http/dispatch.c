@@ -13,8 +13,11 @@
 #include "util/arena.h"
 #include "util/log.h"
 
+/* The Open311 GeoReport v2 endpoint lives at /open311/v2/ (open311.c), where its
+ * clients expect it, beside the API rather than under it. */
 bool http_path_is_api(const char *path) {
-  return strncmp(path, "/api/", 5) == 0 || strcmp(path, "/metrics") == 0;
+  return strncmp(path, "/api/", 5) == 0 || strcmp(path, "/metrics") == 0 ||
+         strncmp(path, "/open311/", 9) == 0;
 }
 
 static const char *skip_space(const char *p) {

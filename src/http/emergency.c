@@ -100,12 +100,17 @@ json_t *json_incident(const struct incident *i, bool latin) {
   return o;
 }
 
-json_t *json_timeline_entry(const struct timeline_entry *e) {
-  json_t *data = e->data ? json_loads(e->data, 0, NULL) : NULL;
+json_t *http_json_object(const char *text) {
+  json_t *data = text ? json_loads(text, 0, NULL) : NULL;
   if (!json_is_object(data)) {
     json_decref(data);
     data = json_object();
   }
+  return data;
+}
+
+json_t *json_timeline_entry(const struct timeline_entry *e) {
+  json_t *data = http_json_object(e->data);
   return json_pack("{s:I,s:I,s:o,s:o,s:s,s:s,s:s,s:o}", "id", (json_int_t)e->id, "incident_id",
                    (json_int_t)e->incident_id, "time", http_time_json(e->time_ms), "actor_id",
                    json_id(e->actor_id), "actor", e->actor ? e->actor : "", "kind",
@@ -135,8 +140,7 @@ json_t *json_unit(const struct unit *u, double lat, double lon, const char *posi
 
 /* ---- incident_record ---------------------------------------------------------------- */
 
-/* Compact JSON text in the arena; "{}" for none. */
-static const char *json_text(struct arena *a, json_t *v) {
+const char *http_json_text(struct arena *a, json_t *v) {
   if (!v) return "{}";
   char *text = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
   if (!text) return NULL;
@@ -161,7 +165,7 @@ enum store_rc incident_record_with(struct http_req *req, struct store_tx *tx, co
       .actor = req->who.name ? req->who.name : "anonymous",
       .kind = kind,
       .text = text ? text : "",
-      .data = json_text(req->arena, data),
+      .data = http_json_text(req->arena, data),
   };
   const char *action = arena_printf(req->arena, "incident.%s", kind);
   const char *subject = arena_printf(req->arena, "incident:%lld", (long long)inc->id);
@@ -201,6 +205,74 @@ int http_query_time(struct http_req *req, const char *name, bool end, int64_t *o
   }
   http_reply_error(req, ERR_INVALID_FIELD, name,
                    "Give an RFC 3339 time (2025-10-01T08:30:00Z) or a Jalali period (1404, 1404-07, 1404-07-09).");
+  return -1;
+}
+
+const char *http_phone_number(struct arena *a, const char *typed) {
+  size_t cap = strlen(typed) + 1;
+  char *latin = arena_alloc(a, cap);
+  char *out = arena_alloc(a, cap);
+  if (!latin || !out || loc_digits_to_latin(typed, latin, cap) < 0) return NULL;
+  size_t n = 0, digits = 0;
+  for (const char *p = latin; *p; p++) {
+    if (*p >= '0' && *p <= '9') {
+      out[n++] = *p;
+      digits++;
+    } else if (*p == '+' && n == 0) {
+      out[n++] = *p;
+    } else if (*p != ' ' && *p != '-' && *p != '(' && *p != ')') {
+      return NULL;
+    }
+  }
+  out[n] = '\0';
+  return digits >= 3 && digits <= 20 ? out : NULL;
+}
+
+const char *http_phone_number_or_reply(struct http_req *req, const char *field, const char *typed) {
+  const char *n = http_phone_number(req->arena, typed);
+  if (!n)
+    http_reply_error(req, ERR_INVALID_FIELD, field,
+                     "must be a phone number: 3 to 20 digits, optionally starting with +");
+  return n;
+}
+
+int http_query_mask(struct http_req *req, const char *name, int (*parse)(const char *text, int *index),
+                    const char *choices, unsigned *mask) {
+  const char *text = http_query(req, name);
+  *mask = 0;
+  if (!text || !*text) return 0;
+  char *copy = arena_strdup(req->arena, text);
+  if (!copy) {
+    http_reply_error(req, ERR_INTERNAL, NULL, NULL);
+    return -1;
+  }
+  for (char *save = NULL, *item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+    int index;
+    if (parse(item, &index) != 0 || index < 0 || index >= 32) {
+      http_reply_error(req, ERR_INVALID_FIELD, name,
+                       arena_printf(req->arena, "must be names separated by commas: %s", choices));
+      return -1;
+    }
+    *mask |= 1u << index;
+  }
+  return 0;
+}
+
+int http_query_period_or_reply(struct http_req *req, int max_days, int64_t *from_ms, int64_t *to_ms) {
+  if (http_query_time(req, "from", false, from_ms) != 0 || http_query_time(req, "to", true, to_ms) != 0) return -1;
+  enum err_code code = ERR_INVALID_FIELD;
+  const char *problem = NULL, *field = "to";
+  if (!*from_ms || !*to_ms) {
+    code = ERR_MISSING_FIELD;
+    field = *from_ms ? "to" : "from";
+    problem = arena_printf(req->arena, "Give %s: an RFC 3339 time or a Jalali period.", field);
+  } else if (*from_ms >= *to_ms) {
+    problem = "to must come after from.";
+  } else if (*to_ms - *from_ms > max_days * 86400000LL) {
+    problem = arena_printf(req->arena, "A period is at most %d days; ask for a year at a time.", max_days);
+  }
+  if (!problem) return 0;
+  http_reply_error(req, code, field, problem);
   return -1;
 }
 

@@ -41,6 +41,11 @@ json_t *json_timeline_entry(const struct timeline_entry *e);
 json_t *json_unit(const struct unit *u, double lat, double lon, const char *position_source, bool stale);
 /* An id, or JSON null for 0 (none). */
 json_t *json_id(int64_t id);
+/* A timeline line's data as stored: compact JSON with sorted keys in the arena, "{}"
+ * for none, NULL when out of memory; and back: the object, or {} for text that is not
+ * one (a new reference). Used by the 110 and 197 timelines alike. */
+const char *http_json_text(struct arena *a, json_t *v);
+json_t *http_json_object(const char *text);
 
 /* Inside a write transaction: appends a timeline line for `inc` (kind, text, data —
  * data may be NULL and is not stolen), an audit row "incident.<kind>", and the live
@@ -66,6 +71,26 @@ enum store_rc incident_record_with(struct http_req *req, struct store_tx *tx, co
  * start (end false) or end (end true) is taken. Absent or empty: 0. Replies 400
  * invalid_field and returns -1 when malformed. */
 int http_query_time(struct http_req *req, const char *name, bool end, int64_t *out);
+
+/* A phone number in one form: Latin digits (Persian and Arabic-Indic digits read),
+ * no spaces, dashes or brackets, an optional leading '+' (in the arena). NULL when it
+ * is not a phone number (3 to 20 digits) or memory ran out. Used for 110 callers and
+ * 197 citizens alike. */
+const char *http_phone_number(struct arena *a, const char *typed);
+/* The same for a number a person typed: replies 400 invalid_field naming `field` (and
+ * gives NULL) when it is not one. */
+const char *http_phone_number_or_reply(struct http_req *req, const char *field, const char *typed);
+
+/* ?name=a,b,c as a bit mask: parse (0 with the value's index, or -1) reads each name,
+ * which sets bit 1 << index. Absent or empty: 0. Replies 400 invalid_field naming the
+ * parameter and listing `choices`, and returns -1, on an unknown name. */
+int http_query_mask(struct http_req *req, const char *name, int (*parse)(const char *text, int *index),
+                    const char *choices, unsigned *mask);
+
+/* ?from=&to= of a figures route: both required, from taking its period's start and to
+ * its period's end (http_query_time), from before to, at most max_days apart. Replies
+ * 400 and returns -1 otherwise. */
+int http_query_period_or_reply(struct http_req *req, int max_days, int64_t *from_ms, int64_t *to_ms);
 
 /* A location as a request gives it. */
 struct http_location {

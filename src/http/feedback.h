@@ -3,7 +3,7 @@
  * and one way to record a step of its workflow (timeline line + audit row + live
  * event, in the caller's transaction).
  *
- * Handlers: feedback.c, feedback_actions.c (the desk's inbox and workflow),
+ * Handlers: feedback_desk.c, feedback_actions.c (the desk's inbox and workflow),
  * commendations.c (commendations, officers' records), feedback_stats.c (figures),
  * feedback_public.c (the public form and tracking page), open311.c (Open311 GeoReport
  * v2). Contacts come in three ways — the desk, the public form, Open311 — and all of
@@ -46,6 +46,9 @@ json_t *json_feedback(const struct feedback *f, int64_t now_ms, bool latin);
  * officer or internal notes. */
 json_t *json_feedback_public(const struct feedback *f);
 json_t *json_feedback_entry(const struct feedback_entry *e);
+/* The contact's number, "1404-000123" (latin) or in Persian digits; JSON null when
+ * year or seq is out of range. */
+json_t *json_feedback_number(const struct feedback *f, bool latin);
 json_t *json_commendation(const struct commendation *c);
 
 /* Inside a write transaction: stores a new contact. The caller fills channel, kind,

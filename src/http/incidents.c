@@ -131,26 +131,16 @@ static enum store_rc list_tx(void *cls, struct store_tx *tx) {
   return rc;
 }
 
+static int status_index(const char *name, int *index) {
+  enum incident_status s;
+  int rc = incident_status_parse(name, &s);
+  *index = (int)s;
+  return rc;
+}
+
 /* ?status=pending,dispatched → a mask. Replies 400 and returns -1 on an unknown name. */
 static int status_mask(struct http_req *req, unsigned *mask) {
-  const char *text = http_query(req, "status");
-  *mask = 0;
-  if (!text || !*text) return 0;
-  char *copy = arena_strdup(req->arena, text);
-  if (!copy) {
-    http_reply_error(req, ERR_INTERNAL, NULL, NULL);
-    return -1;
-  }
-  for (char *save = NULL, *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
-    enum incident_status s;
-    if (incident_status_parse(name, &s) != 0) {
-      http_reply_error(req, ERR_INVALID_FIELD, "status",
-                       "must be statuses separated by commas: pending, dispatched, en_route, on_scene, cleared, closed");
-      return -1;
-    }
-    *mask |= 1u << s;
-  }
-  return 0;
+  return http_query_mask(req, "status", status_index, "pending, dispatched, en_route, on_scene, cleared, closed", mask);
 }
 
 http_status_t incidents_list(struct http_req *req) {

@@ -18,6 +18,11 @@
 #define DISPATCHING (ROLE_DISPATCHER | ROLE_SUPERVISOR)
 #define UNIT_MOVING (ROLE_DISPATCHER | ROLE_SUPERVISOR | ROLE_UNIT)
 #define FIGURES (ROLE_SUPERVISOR | ROLE_ANALYST | ROLE_COMMANDER)
+/* The 197 desk. A supervisor only sees contacts assigned to them (the handlers answer
+ * 404 for others', so that their existence is not revealed). */
+#define FEEDBACK_DESK (ROLE_OVERSIGHT | ROLE_SUPERVISOR)
+#define FEEDBACK_FIGURES (ROLE_OVERSIGHT | ROLE_SUPERVISOR | ROLE_ANALYST | ROLE_COMMANDER)
+#define COMMENDING (ROLE_OVERSIGHT | ROLE_RECORDS)
 
 const struct http_route http_routes[] = {
     {"GET", "/api/v1/health", 0, HTTP_PUBLIC, health_get},
@@ -70,6 +75,44 @@ const struct http_route http_routes[] = {
     {"GET", "/api/v1/incidents/{id}/recommendations", DISPATCHING, 0, assignments_recommend},
     {"POST", "/api/v1/incidents/{id}/assignments", DISPATCHING, HTTP_JSON_BODY | HTTP_IDEMPOTENT, assignments_create},
     {"GET", "/api/v1/metrics/call-handling", FIGURES, 0, call_metrics_get},
+
+    /* The 197 desk (feedback*.c, commendations.c); literal paths before {id}. */
+    {"GET", "/api/v1/feedback/categories", PEOPLE, 0, feedback_categories_list},
+    {"POST", "/api/v1/feedback/classify", FEEDBACK_DESK, HTTP_JSON_BODY, feedback_classify_text},
+    {"GET", "/api/v1/feedback/stats", FEEDBACK_FIGURES, 0, feedback_stats_get},
+    {"POST", "/api/v1/feedback", ROLE_OVERSIGHT, HTTP_JSON_BODY | HTTP_IDEMPOTENT, feedback_intake},
+    {"GET", "/api/v1/feedback", FEEDBACK_DESK, 0, feedback_list},
+    {"GET", "/api/v1/feedback/{id}", FEEDBACK_DESK, 0, feedback_get},
+    {"PATCH", "/api/v1/feedback/{id}", ROLE_OVERSIGHT, HTTP_JSON_BODY, feedback_update},
+    {"POST", "/api/v1/feedback/{id}/assign", ROLE_OVERSIGHT, HTTP_JSON_BODY, feedback_assign},
+    {"POST", "/api/v1/feedback/{id}/status", FEEDBACK_DESK, HTTP_JSON_BODY, feedback_status},
+    {"POST", "/api/v1/feedback/{id}/replies", FEEDBACK_DESK, HTTP_JSON_BODY, feedback_reply},
+    {"GET", "/api/v1/feedback/{id}/timeline", FEEDBACK_DESK, 0, feedback_timeline},
+    {"POST", "/api/v1/commendations", COMMENDING, HTTP_JSON_BODY | HTTP_IDEMPOTENT, commendations_create},
+    {"GET", "/api/v1/commendations", COMMENDING | ROLE_SUPERVISOR | ROLE_ANALYST | ROLE_COMMANDER, 0, commendations_list},
+    {"GET", "/api/v1/officers/{officer}/record", FEEDBACK_FIGURES, 0, officer_record_get},
+
+    /* The desk's public face (feedback_public.c), no log-in. The form is not
+     * HTTP_IDEMPOTENT: every anonymous caller is one principal, and a replayed answer
+     * would give one citizen's tracking code to another. */
+    {"GET", "/api/v1/public/categories", 0, HTTP_PUBLIC, public_categories_list},
+    {"POST", "/api/v1/public/feedback", 0, HTTP_PUBLIC | HTTP_JSON_BODY, public_feedback_create},
+    {"GET", "/api/v1/public/feedback/{code}", 0, HTTP_PUBLIC, public_feedback_track},
+
+    /* Open311 GeoReport v2 (open311.c). ".json"/".xml" end the literal segment; a
+     * {segment} keeps its extension, which the handler reads. POST requests checks
+     * the form's api_key itself (role open311), so the route is public. */
+    {"GET", "/open311/v2/discovery.json", 0, HTTP_PUBLIC, open311_discovery_json},
+    {"GET", "/open311/v2/discovery.xml", 0, HTTP_PUBLIC, open311_discovery_xml},
+    {"GET", "/open311/v2/services.json", 0, HTTP_PUBLIC, open311_services_json},
+    {"GET", "/open311/v2/services.xml", 0, HTTP_PUBLIC, open311_services_xml},
+    {"GET", "/open311/v2/services/{code}", 0, HTTP_PUBLIC, open311_service_get},
+    {"POST", "/open311/v2/requests.json", 0, HTTP_PUBLIC | HTTP_RAW_BODY, open311_requests_create_json},
+    {"POST", "/open311/v2/requests.xml", 0, HTTP_PUBLIC | HTTP_RAW_BODY, open311_requests_create_xml},
+    {"GET", "/open311/v2/requests.json", 0, HTTP_PUBLIC, open311_requests_list_json},
+    {"GET", "/open311/v2/requests.xml", 0, HTTP_PUBLIC, open311_requests_list_xml},
+    {"GET", "/open311/v2/requests/{id}", 0, HTTP_PUBLIC, open311_request_get},
+    {"GET", "/open311/v2/tokens/{token}", 0, HTTP_PUBLIC, open311_token_get},
 
     {NULL, NULL, 0, 0, NULL},
 };

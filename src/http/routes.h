@@ -15,6 +15,12 @@
  *   units.c          /api/v1/units (status, positions)
  *   assignments.c    /api/v1/incidents/{id}/recommendations and .../assignments
  *   call_metrics.c   GET /api/v1/metrics/call-handling
+ *   feedback_desk.c     /api/v1/feedback: the 197 desk's intake, inbox, contact, classification
+ *   feedback_actions.c  /api/v1/feedback/{id}/assign, .../status, .../replies (the workflow)
+ *   feedback_stats.c    GET /api/v1/feedback/stats
+ *   commendations.c     /api/v1/commendations, GET /api/v1/officers/{officer}/record
+ *   feedback_public.c   /api/v1/public/...: the public form and tracking page
+ *   open311.c           /open311/v2/...: Open311 GeoReport v2 (open311_xml.c: its formats)
  */
 #ifndef HAMYAR_HTTP_ROUTES_H
 #define HAMYAR_HTTP_ROUTES_H
@@ -70,5 +76,38 @@ http_status_t units_position(struct http_req *req);
 http_status_t assignments_recommend(struct http_req *req);
 http_status_t assignments_create(struct http_req *req);
 http_status_t call_metrics_get(struct http_req *req);
+
+http_status_t feedback_categories_list(struct http_req *req);
+http_status_t feedback_classify_text(struct http_req *req);
+http_status_t feedback_stats_get(struct http_req *req);
+http_status_t feedback_intake(struct http_req *req);
+http_status_t feedback_list(struct http_req *req);
+http_status_t feedback_get(struct http_req *req);
+http_status_t feedback_update(struct http_req *req);
+http_status_t feedback_assign(struct http_req *req);
+http_status_t feedback_status(struct http_req *req);
+http_status_t feedback_reply(struct http_req *req);
+http_status_t feedback_timeline(struct http_req *req);
+http_status_t commendations_create(struct http_req *req);
+http_status_t commendations_list(struct http_req *req);
+http_status_t officer_record_get(struct http_req *req);
+
+/* feedback_public.c: the public form and tracking page (no log-in) */
+http_status_t public_categories_list(struct http_req *req);
+http_status_t public_feedback_create(struct http_req *req);
+http_status_t public_feedback_track(struct http_req *req);
+
+/* open311.c: Open311 GeoReport v2; one handler per format where the path is literal */
+http_status_t open311_discovery_json(struct http_req *req);
+http_status_t open311_discovery_xml(struct http_req *req);
+http_status_t open311_services_json(struct http_req *req);
+http_status_t open311_services_xml(struct http_req *req);
+http_status_t open311_service_get(struct http_req *req);
+http_status_t open311_requests_create_json(struct http_req *req);
+http_status_t open311_requests_create_xml(struct http_req *req);
+http_status_t open311_requests_list_json(struct http_req *req);
+http_status_t open311_requests_list_xml(struct http_req *req);
+http_status_t open311_request_get(struct http_req *req);
+http_status_t open311_token_get(struct http_req *req);
 
 #endif

@@ -1,10 +1,13 @@
 // demo.test.mjs — `hamyar init --demo`: a few days of made-up activity written through
 // the store, so the API serves a living centre (incidents still open with units on
 // them, busy units, repeat calls linked, abandoned phone calls) and the call-handling
-// figures computed from it are consistent with the rows; the same --demo-until gives
-// the same activity; running init again adds nothing; the audit chain stays valid.
+// figures computed from it are consistent with the rows; the same days of the 197
+// desk (contacts at their yearly rate, praise, overdue ones, timelines, commendations)
+// served by its routes and its public tracking page; the same --demo-until gives the
+// same activity; running init again adds nothing; the audit chain stays valid.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
@@ -57,6 +60,44 @@ describe('hamyar init --demo', () => {
     assert.ok(incidents > calls / 10 && incidents < calls / 2);
   });
 
+  test('the same days of the 197 desk: about 60 contacts a day, over a fifth praise, a few overdue, commendations', () => {
+    const m = /added the same days of the 197 desk: (\d+) contacts \((\d+) praise, (\d+) still open, (\d+) overdue\), (\d+) commendations of citizens/.exec(init.stdout);
+    assert.ok(m, init.stdout);
+    const [contacts, praise, open, overdue, commendations] = m.slice(1).map(Number);
+    const n = (q) => Number(sql(db, q));
+    assert.equal(count(db, 'feedback'), contacts);
+    assert.equal(n('SELECT count(*) FROM feedback WHERE kind = 0'), praise);
+    assert.equal(n('SELECT count(*) FROM feedback WHERE status != 4'), open);
+    assert.equal(n(`SELECT count(*) FROM feedback WHERE status IN (0, 1, 2) AND due_ms < ${untilMs}`), overdue);
+    assert.equal(count(db, 'commendations'), commendations);
+    // 22,000 a year is about 60 a day
+    assert.ok(contacts > 3 * 40 && contacts < 3 * 85, `${contacts} contacts in three days`);
+    assert.ok(praise / contacts > 0.2, `${praise} praise of ${contacts}`);
+    assert.ok(open > 0 && open < contacts);
+    assert.ok(overdue > 0 && overdue < contacts / 10, `${overdue} overdue`);
+    assert.ok(commendations >= 10 && commendations <= 20);
+    // only the overdue backlog was received before the three days
+    assert.equal(n(`SELECT count(*) FROM feedback WHERE received_ms < ${untilMs - 72 * HOUR} AND NOT (status IN (0, 1, 2) AND due_ms < ${untilMs})`), 0);
+    assert.equal(n(`SELECT count(*) FROM feedback WHERE updated_ms > ${untilMs}`) + n(`SELECT count(*) FROM feedback_entries WHERE time_ms > ${untilMs}`), 0);
+    // a mix of channels, kinds, places and statuses
+    assert.equal(n('SELECT count(DISTINCT channel) FROM feedback'), 5);
+    assert.equal(n('SELECT count(DISTINCT kind) FROM feedback'), 5);
+    assert.ok(n('SELECT count(DISTINCT county) FROM feedback') >= 5 && n('SELECT count(DISTINCT station) FROM feedback') >= 15);
+    assert.ok(n('SELECT count(DISTINCT status) FROM feedback') >= 4);
+    assert.ok(n('SELECT count(*) FROM feedback WHERE citizen_name IS NULL') > 0, 'some are anonymous');
+    assert.ok(n('SELECT count(*) FROM feedback WHERE kind = 0 AND officer IS NOT NULL') > 0, 'praise names officers');
+    // most closed complaints end in reconciliation
+    const [reconciled, closed] = sql(db, 'SELECT sum(outcome = 3), count(*) FROM feedback WHERE kind = 1 AND status = 4').split('|').map(Number);
+    assert.ok(closed > 0 && reconciled / closed > 0.5, `${reconciled} of ${closed} closed complaints reconciled`);
+    assert.equal(n('SELECT count(*) FROM feedback WHERE (status = 4) != (outcome != 0 AND closed_ms > 0)'), 0);
+    // timelines: received first; answered only with a reply for the citizen; internal notes too
+    assert.equal(n("SELECT count(*) FROM feedback f WHERE (SELECT kind FROM feedback_entries e WHERE e.feedback_id = f.id ORDER BY id LIMIT 1) IS NOT 'received'"), 0);
+    assert.equal(n('SELECT count(*) FROM feedback f WHERE answered_ms > 0 AND NOT EXISTS (SELECT 1 FROM feedback_entries e WHERE e.feedback_id = f.id AND e.for_citizen = 1)'), 0);
+    assert.ok(n("SELECT count(*) FROM feedback_entries WHERE kind = 'note' AND for_citizen = 0") > 0);
+    assert.equal(n("SELECT count(*) FROM feedback_entries WHERE for_citizen = 1 AND kind != 'reply'"), 0);
+    assert.ok(n('SELECT count(*) FROM commendations WHERE feedback_id IS NOT NULL') > 0, 'some commended for a report to 197');
+  });
+
   test('every row lies in the three days before --demo-until, and every call has its phone call', () => {
     const [min, max] = sql(db, 'SELECT min(ring_ms), max(created_ms) FROM calls').split('|').map(Number);
     assert.ok(min >= untilMs - 72 * HOUR && max <= untilMs);
@@ -86,6 +127,10 @@ describe('hamyar init --demo', () => {
       'SELECT id, seq, status, priority, call_count, dispatch_ms, on_scene_ms, closed_ms, disposition FROM incidents ORDER BY id',
       'SELECT id, status, status_ms, incident_id, lat, lon, position_ms FROM units ORDER BY id',
       'SELECT incident_id, time_ms, kind, data FROM timeline ORDER BY id',
+      // all of 197 but the tracking codes, which are random as the API's
+      'SELECT id, year, seq, channel, kind, category, citizen_name, county, station, officer, text, suggested_category, status, outcome, received_ms, answered_ms, closed_ms FROM feedback ORDER BY id',
+      'SELECT feedback_id, time_ms, actor, kind, for_citizen, text, data FROM feedback_entries ORDER BY id',
+      'SELECT citizen_name, reason, deed_ms, county, proposed_by_station, feedback_id, created_ms FROM commendations ORDER BY id',
     ]) {
       assert.ok(dump(twin, q) === dump(db, q), q);
     }
@@ -93,11 +138,13 @@ describe('hamyar init --demo', () => {
 
   test('running init --demo again adds nothing and says so; the audit chain verifies', () => {
     const calls = count(db, 'calls');
+    const contacts = count(db, 'feedback');
     const audit = count(db, 'audit');
     const again = cli(['init', '--db', db, '--demo']);
     assert.equal(again.status, 0, again.stderr);
     assert.match(again.stdout, /nothing changed/);
     assert.equal(count(db, 'calls'), calls);
+    assert.equal(count(db, 'feedback'), contacts);
     assert.equal(count(db, 'audit'), audit);
     assert.equal(Number(sql(db, "SELECT count(*) FROM audit WHERE action = 'demo.load'")), 1);
     const verify = cli(['audit', 'verify', '--db', db]);
@@ -150,6 +197,34 @@ describe('the API over the demo', () => {
     const times = r.json.timeline.map((l) => Date.parse(l.time));
     assert.deepEqual(times, [...times].sort((a, b) => a - b), 'lines oldest first');
     assert.ok(r.json.timeline.every((l) => ['calltaker1', 'dispatcher1'].includes(l.actor)));
+  });
+
+  test('the 197 desk over the demo: its lists, the overdue contacts, and a citizen\'s tracking page', async () => {
+    const desk = (await srv.login('oversight1', DEMO_PASSWORD)).token;
+    const page = await srv.api('GET', '/api/v1/feedback?limit=20', { token: desk });
+    assert.equal(page.status, 200, page.text);
+    assert.equal(page.json.items.length, 20);
+    assert.equal(page.json.items[0].id, Number(sql(db, 'SELECT max(id) FROM feedback')), 'newest first');
+    const praise = await srv.api('GET', '/api/v1/feedback?kind=praise&limit=100', { token: desk });
+    assert.equal(praise.status, 200, praise.text);
+    assert.equal(praise.json.items.length, Number(sql(db, 'SELECT count(*) FROM feedback WHERE kind = 0')));
+    const overdue = await srv.api('GET', '/api/v1/feedback?overdue=true', { token: desk });
+    assert.equal(overdue.status, 200, overdue.text);
+    assert.ok(overdue.json.items.length > 0 && overdue.json.items.every((f) => f.overdue), 'overdue contacts are flagged');
+
+    // the code init printed opens the public page, which shows only what the citizen may read
+    const m = /a citizen's tracking code to try on the public 197 page: (\d{4}-\d{4}-\d{4})/.exec(init.stdout);
+    assert.ok(m, init.stdout);
+    const t = await srv.api('GET', `/api/v1/public/feedback/${m[1]}`);
+    assert.equal(t.status, 200, t.text);
+    const hash = createHash('sha256').update(m[1].replace(/-/g, '')).digest('hex');
+    const id = Number(sql(db, `SELECT id FROM feedback WHERE hex(code_hash) = upper('${hash}')`));
+    assert.ok(id > 0);
+    const replies = sql(db, `SELECT text FROM feedback_entries WHERE feedback_id = ${id} AND for_citizen = 1 ORDER BY id`).split('\n');
+    assert.deepEqual(t.json.replies.map((r) => r.text), replies);
+    for (const note of sql(db, `SELECT text FROM feedback_entries WHERE feedback_id = ${id} AND kind = 'note'`).split('\n').filter(Boolean)) {
+      assert.ok(!t.text.includes(note), 'no internal note on the public page');
+    }
   });
 
   test('the call-handling figures are computed from the demo rows', async () => {

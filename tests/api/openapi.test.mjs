@@ -110,6 +110,11 @@ describe('docs/openapi.yaml against the code', () => {
         assert.equal(op.requestBody?.required, true, `${where}: a required JSON requestBody`);
         assert.ok(op.requestBody.content['application/json']?.schema, `${where}: requestBody schema`);
         for (const s of ['400', '413', '415']) assert.ok(op.responses[s], `${where}: ${s} is not declared`);
+      } else if (r.flags.includes('raw_body')) {
+        // Open311's form-encoded POST: the handler reads req->raw_body itself.
+        assert.equal(op.requestBody?.required, true, `${where}: a required requestBody`);
+        assert.ok(op.requestBody.content['application/x-www-form-urlencoded']?.schema, `${where}: form requestBody schema`);
+        assert.ok(op.responses['413'], `${where}: 413 is not declared`);
       } else {
         assert.equal(op.requestBody, undefined, `${where} takes no body`);
       }
@@ -307,6 +312,57 @@ describe('one call of every operation, each answer checked against the document'
     const since = new Date(Date.now() - 86400000).toISOString();
     const until = new Date(Date.now() + 3600000).toISOString();
     await ok('GET', `/api/v1/metrics/call-handling?from=${since}&to=${until}`, 200, { token: ct });
+
+    // The 197 desk: contacts, workflow, figures, commendations (feedback*.c, commendations.c).
+    const desk = await srv.createUser(token, 'openapi.desk', ['oversight', 'records']);
+    const dt = (await srv.login('openapi.desk', desk.password)).token;
+    await ok('GET', '/api/v1/feedback/categories', 200, { token: dt });
+    await ok('POST', '/api/v1/feedback/classify', 200, { token: dt, body: { text: 'از برخورد محترمانه مأمور کلانتری تشکر می‌کنم' } });
+    const contact = await ok('POST', '/api/v1/feedback', 201, {
+      token: dt,
+      body: {
+        channel: 'phone',
+        citizen: { name: 'شهروند', phone: '۰۹۱۱ ۱۲۳ ۴۵۶۷' },
+        kind: 'praise',
+        subject: { station: 'rasht-k11', officer: '12345' },
+        text: 'از برخورد محترمانه مأمور کلانتری تشکر می‌کنم',
+      },
+      headers: { 'idempotency-key': 'openapi-feedback-1' },
+    });
+    const fid = contact.json.feedback.id;
+    await ok('GET', '/api/v1/feedback?limit=5', 200, { token: dt });
+    await ok('GET', `/api/v1/feedback/${fid}`, 200, { token: dt });
+    await ok('PATCH', `/api/v1/feedback/${fid}`, 200, { token: dt, body: { kind: 'praise' } });
+    await ok('POST', `/api/v1/feedback/${fid}/assign`, 200, { token: dt, body: { user_id: centre.id } });
+    await ok('POST', `/api/v1/feedback/${fid}/status`, 200, { token: dt, body: { status: 'under_review' } });
+    await ok('POST', `/api/v1/feedback/${fid}/replies`, 201, { token: dt, body: { text: 'سپاس از پیام شما', for_citizen: true } });
+    await ok('GET', `/api/v1/feedback/${fid}/timeline`, 200, { token: dt });
+    await ok('GET', `/api/v1/feedback/stats?from=${since}&to=${until}`, 200, { token: dt });
+    await ok('POST', '/api/v1/commendations', 201, {
+      token: dt,
+      body: { citizen_name: 'شهروند یاری‌گر', reason: 'کمک به دستگیری سارق', deed_date: '1404-07-09', county: 'rasht' },
+      headers: { 'idempotency-key': 'openapi-commendation-1' },
+    });
+    await ok('GET', '/api/v1/commendations?limit=5', 200, { token: dt });
+    await ok('GET', '/api/v1/officers/12345/record', 200, { token: dt });
+
+    // The desk's public face and Open311 (feedback_public.c, open311.c), without log-in.
+    const cats = await ok('GET', '/api/v1/public/categories', 200);
+    const sent = await ok('POST', '/api/v1/public/feedback', 201, { body: { category: cats.json.items[0].code, text: 'پیام یک شهروند از فرم عمومی' } });
+    await ok('GET', `/api/v1/public/feedback/${encodeURIComponent(sent.json.tracking_code_fa)}`, 200);
+    const o311 = await ok('POST', '/api/v1/apikeys', 201, { token, body: { name: 'openapi-311', role: 'open311' } });
+    const form = (f) => ({ body: new URLSearchParams(f).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const request = { api_key: o311.json.key, service_code: cats.json.items[0].code, description: 'گزارش از برنامهٔ شهری', lat: '37.28', long: '49.58' };
+    for (const fmt of ['json', 'xml']) {
+      await ok('GET', `/open311/v2/discovery.${fmt}`, 200);
+      await ok('GET', `/open311/v2/services.${fmt}`, 200);
+      await ok('GET', `/open311/v2/services/${cats.json.items[0].code}.${fmt}`, 200);
+      await ok('POST', `/open311/v2/requests.${fmt}`, 200, form(request));
+      await ok('GET', `/open311/v2/requests.${fmt}?status=open`, 200);
+    }
+    const reported = await ok('POST', '/open311/v2/requests.json', 200, form(request));
+    await ok('GET', `/open311/v2/requests/${reported.json[0].service_request_id}.json`, 200);
+    await ok('GET', `/open311/v2/tokens/${reported.json[0].token}.xml`, 200);
 
     // The user's own routes, as that user.
     const user = await srv.login('openapi.user', 'openapi-user-pass-2');

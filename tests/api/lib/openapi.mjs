@@ -195,7 +195,8 @@ function headerOf(headers, name) {
 // Checks one answer against the document: the operation exists (else the answer must
 // be 404 route_not_found or 405 method_not_allowed with Allow), the status is declared
 // for it, the content type is the declared one, the JSON body matches the declared
-// schema, and an error's code belongs to the declared response. `body` is the parsed
+// schema, and an error's code belongs to the declared response (a response marked
+// x-error-format: open311 is Open311's error list, checked by its own schema). `body` is the parsed
 // JSON (undefined when the answer had no JSON body), `text` the raw text.
 // Returns the list of problems; throws nothing.
 export function responseProblems(method, urlPath, status, body, headers, text = '') {
@@ -255,6 +256,14 @@ export function responseProblems(method, urlPath, status, body, headers, text = 
   const media = resp.content[ctype];
   if (!media) {
     problems.push(`${key} ${status}: content type "${ctype}" is not declared (${Object.keys(resp.content).join(', ')})`);
+    return problems;
+  }
+  if (status >= 400 && resp['x-error-format'] === 'open311') {
+    // Open311's own error form ([{code, description}]), checked by its schema.
+    if (ctype === 'application/json') {
+      if (body === undefined) problems.push(`${key} ${status}: the body is not JSON: ${JSON.stringify(text.slice(0, 80))}`);
+      else if (media.schema) problems.push(...checkSchema(media.schema, body, '$', spec));
+    }
     return problems;
   }
   if (status >= 400) {
