@@ -12,6 +12,7 @@
 // (service_requests) — each item is checked against the draft's object schema.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 import SwaggerParser from '@apidevtools/swagger-parser';
@@ -22,7 +23,17 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { ADMIN_PASSWORD, DEMO_PASSWORD, count, removeDir, sql, startServer } from './lib/server.mjs';
 import { SOURCE_DIR } from './lib/paths.mjs';
 
-const SWAGGER = join(SOURCE_DIR, '..', 'shared', 'standards', 'open311', 'georeport_v2-1.swagger.yaml');
+// The published draft is not part of hamyar (it is the standard's text, not ours): it is
+// read where the workplace keeps the standards, or from HAMYAR_OPEN311_SWAGGER. Without
+// it the checks against its schemas are skipped, loudly; every other check still runs.
+const SWAGGER_PLACES = [
+  process.env.HAMYAR_OPEN311_SWAGGER,
+  join(SOURCE_DIR, '..', 'shared', 'standards', 'open311', 'georeport_v2-1.swagger.yaml'),
+  '/work/shared/standards/open311/georeport_v2-1.swagger.yaml',
+].filter(Boolean);
+const SWAGGER = SWAGGER_PLACES.find((p) => existsSync(p));
+const NO_DRAFT = SWAGGER ? false : `the published swagger draft is not at any of: ${SWAGGER_PLACES.join(', ')}`;
+if (NO_DRAFT) console.warn(`open311.test: ${NO_DRAFT}; the schema checks are skipped`);
 const JURISDICTION = 'gilan.police.ir';
 const DAY = 86400000;
 
@@ -35,12 +46,14 @@ addFormats(ajv);
 for (const f of ['uid', 'double', 'uint']) ajv.addFormat(f, true);
 
 function schemaOf(path, method, status = '200') {
+  if (NO_DRAFT) return null;
   const s = draft.paths[path]?.[method]?.responses?.[status]?.schema;
   assert.ok(s, `the draft has a ${status} schema for ${method.toUpperCase()} ${path}`);
   return s;
 }
 
 function conforms(schema, value, what) {
+  if (NO_DRAFT) return;
   const validate = ajv.compile(schema);
   assert.ok(validate(value), `${what} does not match the swagger draft: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(value).slice(0, 400)}`);
 }
@@ -84,7 +97,7 @@ function assertErrors(r, status, fmt) {
 const form = (fields) => new URLSearchParams(fields).toString();
 
 describe('the swagger draft', () => {
-  test('is a valid Swagger 2.0 document with the paths GeoReport v2 defines', async () => {
+  test('is a valid Swagger 2.0 document with the paths GeoReport v2 defines', { skip: NO_DRAFT }, async () => {
     const api = await SwaggerParser.validate(SWAGGER);
     assert.equal(api.swagger, '2.0');
     draft = await SwaggerParser.dereference(SWAGGER);
@@ -103,7 +116,7 @@ describe('Open311 GeoReport v2', () => {
   const made = []; // [{id, token}] of the requests POSTed here
 
   before(async () => {
-    if (!draft) draft = await SwaggerParser.dereference(SWAGGER);
+    if (!draft && SWAGGER) draft = await SwaggerParser.dereference(SWAGGER);
     srv = await startServer({ demo: true, env: { HAMYAR_FEEDBACK_TRACK_RATE: '1000', HAMYAR_FEEDBACK_PUBLIC_RATE: '1000' } });
     admin = await srv.login('admin', ADMIN_PASSWORD);
     desk = await srv.login('oversight1', DEMO_PASSWORD);
