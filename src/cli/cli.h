@@ -103,7 +103,8 @@ struct cli_config {
  * (--db, --config, and for serve --listen, --web, --threads, --feedback-deadline-days),
  * in rising precedence.
  * CLI_OK, CLI_USAGE (a bad flag value), or CLI_FAILED (a bad file or variable), after
- * printing why. */
+ * printing why. On CLI_OK the caller owns cfg->arena (arena_free when done); on failure
+ * nothing is left to free. */
 int cli_config_load(struct cli_config *cfg, const struct cli_args *a);
 /* The session and lock-out policy the configuration asks for. */
 struct account_policy cli_config_policy(const struct cli_config *cfg);

@@ -201,12 +201,9 @@ static void set_defaults(struct cli_config *cfg) {
   cfg->feedback_text_max = 8000;
 }
 
-int cli_config_load(struct cli_config *cfg, const struct cli_args *a) {
-  memset(cfg, 0, sizeof *cfg);
-  cfg->arena = arena_new(0);
-  if (!cfg->arena) return cli_fail("out of memory");
-  set_defaults(cfg);
-
+/* Reads file, environment and flags into cfg; the caller frees cfg->arena on success,
+ * cli_config_load frees it on failure. */
+static int config_read(struct cli_config *cfg, const struct cli_args *a) {
   const char *file = cli_value(a, "config");
   if (!file) file = getenv("HAMYAR_CONFIG");
   if (file && *file && load_file(cfg, file) != CLI_OK) return CLI_FAILED;
@@ -228,6 +225,20 @@ int cli_config_load(struct cli_config *cfg, const struct cli_args *a) {
     char err[256];
     if (value && set_key(cfg, find_key(flag_keys[i].key), value, err, sizeof err) != 0)
       return cli_usage_error(a->verb, "--%s: %s", flag_keys[i].flag, err);
+  }
+  return CLI_OK;
+}
+
+int cli_config_load(struct cli_config *cfg, const struct cli_args *a) {
+  memset(cfg, 0, sizeof *cfg);
+  cfg->arena = arena_new(0);
+  if (!cfg->arena) return cli_fail("out of memory");
+  set_defaults(cfg);
+  int rc = config_read(cfg, a);
+  if (rc != CLI_OK) {
+    arena_free(cfg->arena);
+    cfg->arena = NULL;
+    return rc;
   }
   log_set_level(cfg->log_level);
   return CLI_OK;
