@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages hamyar needs to build, test and run, if any are
-# missing, then the npm packages the API tests use (package-lock.json, into
+# missing, then the npm packages the API and browser tests use (package-lock.json, into
 # node_modules/). Used by `make run`, `make check` on a fresh machine, and CI (.ci/run).
 # Runs apt-get only when something is missing and `npm ci` only when node_modules is
 # missing or the lock file changed since it was installed, so it is quick and quiet on
@@ -14,6 +14,7 @@ packages=(
   libsodium-dev liboath-dev                  # server libraries
   libcmocka-dev sqlite3 curl                 # tests (sqlite3: audit tamper test)
   clang libclang-rt-14-dev                   # libFuzzer harnesses (make fuzz)
+  chromium                                   # browser tests (tests/browser, playwright-core)
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs)   # API tests (node:test)
 command -v npm >/dev/null 2>&1 || packages+=(npm)         # their npm packages
