@@ -45,6 +45,7 @@ static void checkpoint(sqlite3 *db, const char *who) {
 
 static void *ckpt_main(void *arg) {
   struct sq_ckpt *k = arg;
+  pthread_setname_np(pthread_self(), "hamyar-ckpt");
   pthread_mutex_lock(&k->mu);
   for (;;) {
     while (!k->wanted && !k->stopping) pthread_cond_wait(&k->cv, &k->mu);

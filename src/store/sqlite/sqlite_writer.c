@@ -171,6 +171,8 @@ static void finish_jobs(struct sq_job *jobs) {
 static void *writer_main(void *arg) {
   struct sq_store *st = arg;
   tl_writer_of = st;
+  /* Named so that `top -H` and profilers show where the single writer spends its time. */
+  pthread_setname_np(pthread_self(), "hamyar-writer");
   pthread_mutex_lock(&st->mu);
   for (;;) {
     while (!st->head && !st->stopping) pthread_cond_wait(&st->work_cv, &st->mu);
