@@ -70,8 +70,14 @@ ref=$(wrk -t"$wthreads" -c"$conns" -d"${secs}s" --latency "http://127.0.0.1:$npo
 kill "$npid" 2>/dev/null || true
 wait "$npid" 2>/dev/null || true
 npid=
+# CPU the server spends per call (all its threads, and the single writer thread alone),
+# from /proc: unlike calls per second it hardly depends on what else the machine runs.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$hpid/stat"; }
+writer_ticks() { awk '{print $14 + $15}' "$(grep -l '^hamyar-writer$' /proc/"$hpid"/task/*/comm | sed 's/comm$/stat/')"; }
+cpu0=$(cpu_ticks) wcpu0=$(writer_ticks)
 out=$(wrk -t"$wthreads" -c"$conns" -d"${secs}s" --latency -s "$here/intake.lua" "$hurl" -- "$token" "$mode") ||
   { echo "bench: wrk against hamyar failed: $out" >&2; exit 1; }
+cpu=$(( $(cpu_ticks) - cpu0 )) wcpu=$(( $(writer_ticks) - wcpu0 ))
 kill -TERM "$hpid" 2>/dev/null || true
 wait "$hpid" || true
 hpid=
@@ -111,6 +117,8 @@ echo "|---|---:|---:|---:|---:|---:|"
 printf '| %-48s | %9s | %8s | %8s | %9s | %s |\n' "nginx, static JSON 200 (reference)" "$ref_rps" "$ref_p50" "$ref_p99" "$ref_n" "${ref_bad:-0}"
 printf '| %-48s | %9s | %8s | %8s | %9s | %s |\n' "hamyar POST /api/v1/calls, 201 durable ($mode)" "$calls_s" "$p50" "$p99" "$ok201" "$other"
 [[ -n $sockerr ]] && echo "wrk: $sockerr"
+awk -v c="$cpu" -v w="$wcpu" -v n="$ok201" -v t="$(getconf CLK_TCK)" 'BEGIN { if (n > 0)
+  printf "server CPU per call: %.0f µs in all threads, %.0f µs in the writer thread (the serial part)\n", c / t / n * 1e6, w / t / n * 1e6 }'
 echo
 echo "server: $answered calls answered 201; database: $rows new calls, $audited call.create audit rows;" \
      "$for_gone written for clients that had gone"
