@@ -89,6 +89,7 @@ struct cli_config {
   unsigned login_rate;       /* log-in attempts per address per minute */
   unsigned sse_heartbeat_s;
   bool cookie_secure;
+  unsigned ring_timeout_s;   /* a phone-system call ringing this long unanswered is abandoned; 0: never */
   unsigned lock_failures;
   uint64_t lock_window_s;
   /* the 197 desk (http/feedback.h struct feedback_config) */

@@ -39,6 +39,7 @@ static const struct key keys[] = {
     {"login_rate", K_UINT, F(login_rate), 0, 1000000},
     {"sse_heartbeat_s", K_UINT, F(sse_heartbeat_s), 1, 3600},
     {"cookie_secure", K_BOOL, F(cookie_secure), 0, 0},
+    {"ring_timeout_s", K_UINT, F(ring_timeout_s), 0, 86400},
     {"lock_failures", K_UINT, F(lock_failures), 1, 1000},
     {"lock_window_s", K_U64, F(lock_window_s), 1, 30 * 86400},
     {"feedback_deadline_days", K_UINT, F(feedback_deadline_days), 0, 365},
@@ -192,6 +193,7 @@ static void set_defaults(struct cli_config *cfg) {
   cfg->session_max_s = (uint64_t)(p.session_max_ms / 1000);
   cfg->login_rate = 10;
   cfg->sse_heartbeat_s = 15;
+  cfg->ring_timeout_s = 120;
   cfg->cookie_secure = false;
   cfg->lock_failures = (unsigned)p.lock_failures;
   cfg->lock_window_s = (uint64_t)(p.lock_window_ms / 1000);

@@ -81,6 +81,7 @@ static enum store_rc write_calls(struct store_tx *tx, struct demo_sim *s) {
   for (size_t i = 0; i < s->ncalls && rc == STORE_OK; i++) {
     struct demo_call *dc = &s->calls[i];
     struct telephony_call t = dc->t;
+    t.received_ms = t.ring_ms; /* heard when it rang */
     if (!dc->abandoned) {
       struct call c = dc->c;
       c.incident_id = 0; /* linked once the incident exists */

@@ -1,21 +1,24 @@
 /* serve.c — `hamyar serve`: runs the HTTP server until SIGTERM or SIGINT.
  *
  * Before it listens it reads the counties from the store to place coordinates in them
- * (core/geo.h), takes the 110 centre's rules at their defaults and the 197 desk's
- * from the configuration.
+ * (core/geo.h), takes the 110 centre's rules at their defaults (but the ring timeout,
+ * from the configuration) and the 197 desk's from the configuration.
  *
  * The two signals are blocked in every thread before any thread starts (the store's
- * writer, libmicrohttpd's pool), so only main receives them, with sigwait; shutdown
+ * writer, libmicrohttpd's pool), so only main receives them, with sigtimedwait, which
+ * also wakes it every few seconds to close calls that rang out; shutdown
  * then runs in ordinary code, not in a signal handler. stdout carries exactly one
  * line, "hamyar: listening on http://HOST:PORT" with the real port (also when port 0
  * was asked for), which scripts and tests wait for; everything else goes to the log
  * on stderr.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "core/geo.h"
@@ -24,6 +27,7 @@
 #include "http/http.h"
 #include "locale/locale.h"
 #include "util/arena.h"
+#include "util/clock.h"
 
 static const char help[] =
     "usage: hamyar serve [--db PATH] [--listen HOST:PORT] [--web DIR] [--threads N]\n"
@@ -69,6 +73,27 @@ static struct geo_counties *county_lookup(struct store *store) {
   return g;
 }
 
+/* Waits for SIGINT or SIGTERM and returns it. Meanwhile, every few seconds, closes the
+ * phone-system calls that rang out (telephony_sweep): often enough that a ghost leaves
+ * the queue within a few seconds of the timeout, rarely enough to cost nothing. */
+static int wait_for_stop(struct app *app, const sigset_t *stop) {
+  int64_t timeout = app->em->ring_timeout_ms;
+  int64_t every_ms = timeout > 0 ? timeout / 4 : 0;
+  if (every_ms > 15000) every_ms = 15000;
+  if (timeout > 0 && every_ms < 250) every_ms = 250;
+  for (;;) {
+    int sig = 0;
+    if (every_ms == 0) {
+      sigwait(stop, &sig);
+      return sig;
+    }
+    struct timespec ts = {.tv_sec = every_ms / 1000, .tv_nsec = (long)(every_ms % 1000) * 1000000L};
+    sig = sigtimedwait(stop, NULL, &ts);
+    if (sig > 0) return sig;
+    if (errno == EAGAIN) telephony_sweep(app, clock_now_ms());
+  }
+}
+
 static int serve(const struct cli_config *cfg) {
   int rc = CLI_FAILED;
   sigset_t stop_signals;
@@ -111,6 +136,7 @@ static int serve(const struct cli_config *cfg) {
       .sse_heartbeat_s = cfg->sse_heartbeat_s,
   };
   struct emergency_config em = emergency_config_default();
+  em.ring_timeout_ms = (int64_t)cfg->ring_timeout_s * 1000;
   struct feedback_config fb = {
       .deadline_days = (int)cfg->feedback_deadline_days,
       .public_per_min = cfg->feedback_public_rate,
@@ -128,8 +154,7 @@ static int serve(const struct cli_config *cfg) {
          (unsigned)http_server_port(srv));
   fflush(stdout);
 
-  int sig = 0;
-  sigwait(&stop_signals, &sig);
+  int sig = wait_for_stop(&app, &stop_signals);
   log_msg(LOG_INFO, "cli.serve", "%s received; stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
   http_server_stop(srv);
   rc = CLI_OK;

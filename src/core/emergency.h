@@ -90,6 +90,9 @@ struct telephony_call {
   enum tcall_state state;
   int64_t ring_ms, answer_ms, end_ms;
   int64_t call_id;          /* the call-taker's call made from it, 0 when none yet */
+  int64_t received_ms;      /* hamyar's own clock when the ring arrived (the phone system's
+                               clock may differ): what the ring timeout counts from. Set on
+                               insert, never changed; 0 before migration 6 */
 };
 
 /* ---- calls and incidents ------------------------------------------------------- */

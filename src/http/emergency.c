@@ -19,7 +19,8 @@
 #include "util/clock.h"
 
 struct emergency_config emergency_config_default(void) {
-  struct emergency_config c = {.repeat = REPEAT_CONFIG_DEFAULT, .dispatch = dispatch_config_default()};
+  struct emergency_config c = {.repeat = REPEAT_CONFIG_DEFAULT, .dispatch = dispatch_config_default(),
+                               .ring_timeout_ms = 120 * 1000};
   return c;
 }
 

@@ -25,10 +25,22 @@
 struct emergency_config {
   struct repeat_config repeat;
   struct dispatch_config dispatch;
+  /* A phone-system call still ringing this long after its ring is recorded as
+   * abandoned (telephony_sweep): a phone system that lost the caller's hang-up must not
+   * leave a ghost on every call-taker's screen. 0: never. */
+  int64_t ring_timeout_ms;
 };
 
-/* The defaults of the issue: 30 min / 500 m repeat windows, road factor 1.3, ... */
+/* The defaults of the issue: 30 min / 500 m repeat windows, road factor 1.3, ...,
+ * and a 120 s ring timeout. */
 struct emergency_config emergency_config_default(void);
+
+/* Records every phone-system call that has rung longer than app->em->ring_timeout_ms
+ * without an answer as abandoned at now_ms: its state, an audit row by "system" and
+ * the live event "call.abandoned", as an abandon event from the phone system would.
+ * Called by `hamyar serve` every few seconds (telephony.c). Returns how many calls it
+ * closed, or -1 after logging a store failure. */
+int telephony_sweep(struct app *app, int64_t now_ms);
 /* The rules the server runs with: app->em, or the defaults when it is not set. */
 const struct emergency_config *http_emergency_config(const struct http_req *req);
 

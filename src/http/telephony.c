@@ -19,6 +19,10 @@
  *
  * Every change is audited and announced to the centre ("call.ringing", "call.answered",
  * "call.ended", "call.abandoned"), so ringing calls appear on call-takers' screens.
+ *
+ * A call still ringing after the ring timeout (120 s by default) is recorded as
+ * abandoned by telephony_sweep(), which `hamyar serve` runs every few seconds: a phone
+ * system that lost the hang-up must not leave a ghost in every call-taker's queue.
  */
 #include <string.h>
 
@@ -27,6 +31,7 @@
 #include "http/routes.h"
 #include "util/arena.h"
 #include "util/clock.h"
+#include "util/log.h"
 
 enum tevent_kind { TEV_RING = 0, TEV_ANSWER, TEV_HANGUP, TEV_ABANDON };
 static const char *const tevent_names[] = {"ring", "answer", "hangup", "abandon", NULL};
@@ -89,7 +94,8 @@ static enum store_rc event_tx(void *cls, struct store_tx *tx) {
       http_set_error(req, ERR_NOT_FOUND, "telephony_call_id", "No ring was received for this call id.");
       return STORE_OK;
     }
-    t = (struct telephony_call){.ext_id = ev->ext_id, .state = TCALL_RINGING, .ring_ms = ev->time_ms};
+    t = (struct telephony_call){.ext_id = ev->ext_id, .state = TCALL_RINGING, .ring_ms = ev->time_ms,
+                                .received_ms = clock_now_ms()};
   } else {
     enum tcall_state to;
     if (next_state(ev->kind, t.state, &to) != 0) {
@@ -162,6 +168,65 @@ http_status_t telephony_event(struct http_req *req) {
   }
   req->ctx = ev;
   return http_write(req, event_tx);
+}
+
+/* ---- the ring timeout ------------------------------------------------------------------ */
+
+/* The sweep acts as "system": a request without a caller is all http_audit and
+ * http_event need, so its rows and events are written the one way every change is. */
+struct sweep {
+  struct http_req req;
+  int64_t now_ms, limit_ms;
+  int closed;
+};
+
+static enum store_rc sweep_tx(void *cls, struct store_tx *tx) {
+  struct sweep *sw = cls;
+  struct http_req *req = &sw->req;
+  struct store_emergency *em = &store_of(tx)->em;
+  struct telephony_call *open;
+  size_t n = 0;
+  sw->closed = 0;
+  enum store_rc rc = em->tcall_list_open(tx, req->arena, &open, &n);
+  for (size_t i = 0; rc == STORE_OK && i < n; i++) {
+    struct telephony_call *t = &open[i];
+    if (t->state != TCALL_RINGING || t->received_ms > sw->now_ms - sw->limit_ms) continue;
+    move(t, TCALL_ABANDONED, sw->now_ms);
+    rc = em->tcall_update(tx, t);
+    const char *subject = arena_printf(req->arena, "tcall:%lld", (long long)t->id);
+    json_t *detail = json_pack("{s:s,s:s,s:I}", "telephony_call_id", t->ext_id, "state", "abandoned",
+                               "ring_timeout_s", (json_int_t)(sw->limit_ms / 1000));
+    if (rc == STORE_OK) rc = http_audit(req, tx, "telephony.ring_timeout", subject, detail);
+    json_decref(detail);
+    json_t *body = json_tcall(t);
+    if (rc == STORE_OK) rc = http_event(req, tx, state_event(t->state), subject, body, ROLES_CENTRE);
+    json_decref(body);
+    if (rc == STORE_OK) sw->closed++;
+  }
+  return rc;
+}
+
+int telephony_sweep(struct app *app, int64_t now_ms) {
+  const struct emergency_config *cfg = app->em;
+  if (!cfg || cfg->ring_timeout_ms <= 0) return 0;
+  struct arena *a = arena_new(0);
+  if (!a) {
+    log_msg(LOG_ERROR, "telephony.ring_timeout", "out of memory");
+    return -1;
+  }
+  struct sweep sw = {.req = {.app = app, .arena = a, .method = "", .path = "", .ip = ""},
+                     .now_ms = now_ms, .limit_ms = cfg->ring_timeout_ms};
+  sw.req.who = (struct principal){.kind = PRINCIPAL_NONE, .name = "system"};
+  enum store_rc rc = store_write(app->store, sweep_tx, &sw);
+  arena_free(a);
+  if (rc != STORE_OK) {
+    log_msg(LOG_ERROR, "telephony.ring_timeout", "could not record calls that rang out (store result %d)", rc);
+    return -1;
+  }
+  if (sw.closed > 0)
+    log_msg(LOG_INFO, "telephony.ring_timeout", "%d calls rang %lld s unanswered; recorded as abandoned",
+            sw.closed, (long long)(cfg->ring_timeout_ms / 1000));
+  return sw.closed;
 }
 
 /* ---- GET /api/v1/telephony/calls ---------------------------------------------------- */

@@ -92,7 +92,8 @@ struct store_emergency {
   enum store_rc (*unit_position_add)(struct store_tx *tx, int64_t unit_id, double lat, double lon,
                                      int64_t time_ms);
 
-  /* the phone system's calls; CONFLICT on insert of an ext_id that exists */
+  /* the phone system's calls; CONFLICT on insert of an ext_id that exists; update
+   * writes every field but ext_id and received_ms */
   enum store_rc (*tcall_insert)(struct store_tx *tx, struct telephony_call *t);
   enum store_rc (*tcall_by_ext)(struct store_tx *tx, const char *ext_id, struct arena *a,
                                 struct telephony_call *out);

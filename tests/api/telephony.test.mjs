@@ -260,3 +260,47 @@ describe('the queue and the live screen', () => {
     assert.equal(Number(sql(srv.db, "SELECT count(*) FROM audit WHERE action = 'telephony.list' AND actor = 'supervisor1'")), before + 1);
   });
 });
+
+describe('ring timeout', () => {
+  // A server whose calls ring out after 1 s (HAMYAR_RING_TIMEOUT_S); the sweep runs
+  // every quarter of that, so a ghost is gone within a couple of seconds.
+  let fast;
+  let fastKey;
+  let fastAs;
+  before(async () => {
+    ({ srv: fast, as: fastAs, phoneKey: fastKey } = await startCentre({ env: { HAMYAR_RING_TIMEOUT_S: '1' } }));
+  });
+  after(async () => {
+    if (!fast) return;
+    await fast.stop();
+    removeDir(fast.dir);
+  });
+  const ring = (body) => fast.api('POST', '/api/v1/telephony/events', { apikey: fastKey, body });
+
+  test('a call ringing past the timeout is recorded as abandoned by the system, live; an answered one stays', async () => {
+    const s = await openEvents(fast, { token: fastAs.call_taker.token });
+    streams.push(s);
+    // The phone system's clock is an hour behind: the timeout counts by hamyar's.
+    const behind = new Date(Date.now() - 3600000).toISOString();
+    const ghost = newId();
+    const talking = newId();
+    assert.equal((await ring({ event: 'ring', telephony_call_id: ghost, time: behind, ani: '09120000011' })).status, 200);
+    assert.equal((await ring({ event: 'ring', telephony_call_id: talking, time: behind, ani: '09120000012' })).status, 200);
+    assert.equal((await ring({ event: 'answer', telephony_call_id: talking })).status, 200);
+    const listed = await fast.api('GET', '/api/v1/telephony/calls', { token: fastAs.call_taker.token });
+    assert.ok(listed.json.items.some((t) => t.telephony_call_id === ghost), 'just rung: still in the queue');
+
+    const ev = await s.waitForEvent((e) => e.event === 'call.abandoned' && e.data.payload.telephony_call_id === ghost,
+      'call.abandoned for the ghost call');
+    assert.equal(ev.data.payload.state, 'abandoned');
+    const q = await fast.api('GET', '/api/v1/telephony/calls', { token: fastAs.call_taker.token });
+    assert.ok(!q.json.items.some((t) => t.telephony_call_id === ghost), 'gone from the queue');
+    assert.ok(q.json.items.some((t) => t.telephony_call_id === talking), 'an answered call is a call-taker\'s, not a ghost');
+    assert.equal(sql(fast.db, `SELECT state FROM telephony_calls WHERE ext_id = '${ghost}'`), '3');
+    assert.equal(sql(fast.db, `SELECT count(*) FROM audit WHERE action = 'telephony.ring_timeout' AND actor = 'system' AND detail LIKE '%${ghost}%'`), '1');
+    // A late hang-up from the phone system changes nothing.
+    const late = await ring({ event: 'hangup', telephony_call_id: ghost });
+    assert.equal(late.status, 200);
+    assert.equal(late.json.state, 'abandoned');
+  });
+});

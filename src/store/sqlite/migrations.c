@@ -351,12 +351,19 @@ static const char m0005_feedback[] =
     "  created_by INTEGER NOT NULL DEFAULT 0\n"
     ");\n";
 
+/* When hamyar heard each ring, by its own clock: the ring timeout counts from it, since
+ * a phone system's clock can be minutes off. Older rows take their ring time. */
+static const char m0006_tcall_received[] =
+    "ALTER TABLE telephony_calls ADD COLUMN received_ms INTEGER NOT NULL DEFAULT 0;\n"
+    "UPDATE telephony_calls SET received_ms = ring_ms;\n";
+
 static const char *const migrations[] = {
     m0001_foundation,
     m0002_emergency,
     m0003_totp_last_step,
     m0004_apikey_unit,
     m0005_feedback,
+    m0006_tcall_received,
 };
 
 int sq_newest_version(void) { return (int)(sizeof migrations / sizeof migrations[0]); }

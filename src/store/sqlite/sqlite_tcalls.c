@@ -8,7 +8,7 @@
 
 #define TCALL_COLS                                                                          \
   "id, ext_id, ani, has_location, lat, lon, uncertainty_m, location_source, state, "       \
-  "ring_ms, answer_ms, end_ms, call_id"
+  "ring_ms, answer_ms, end_ms, call_id, received_ms"
 
 _Static_assert(TCALL_RINGING == 0 && TCALL_ANSWERED == 1 && TCALL_ABANDONED == 3,
                "the SQL below and the partial indexes of migration 2 name states by number");
@@ -29,6 +29,7 @@ static enum store_rc read_tcall(sqlite3_stmt *st, struct arena *a, void *out) {
   t->answer_ms = sqlite3_column_int64(st, 10);
   t->end_ms = sqlite3_column_int64(st, 11);
   t->call_id = sqlite3_column_int64(st, 12);
+  t->received_ms = sqlite3_column_int64(st, 13);
   return STORE_OK;
 }
 
@@ -57,9 +58,10 @@ enum store_rc sq_tcall_insert(struct store_tx *tx, struct telephony_call *t) {
   sqlite3_stmt *st = sq_stmt(c, SQ_TCALL_INSERT,
                              "INSERT INTO telephony_calls (ext_id, ani, has_location, lat, lon, "
                              "uncertainty_m, location_source, state, ring_ms, answer_ms, end_ms, "
-                             "call_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                             "call_id, received_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!st) return STORE_HARD;
-  if (sq_bind_text(st, 1, t->ext_id) != SQLITE_OK || bind_tcall(st, 2, t) != SQLITE_OK)
+  if (sq_bind_text(st, 1, t->ext_id) != SQLITE_OK || bind_tcall(st, 2, t) != SQLITE_OK ||
+      sqlite3_bind_int64(st, 13, t->received_ms) != SQLITE_OK)
     return sq_bind_failed(c, st, "tcall_insert");
   enum store_rc rc = sq_run(c, st, false, "tcall_insert"); /* ext_id taken: CONFLICT */
   if (rc == STORE_OK) t->id = sqlite3_last_insert_rowid(c->db);
@@ -76,7 +78,8 @@ enum store_rc sq_tcall_by_ext(struct store_tx *tx, const char *ext_id, struct ar
   return sq_fetch_one(c, st, "tcall_by_ext", read_tcall, a, out);
 }
 
-/* Every field but ext_id, which is how the phone system names the call. */
+/* Every field but ext_id, which is how the phone system names the call, and
+ * received_ms, when hamyar first heard of it. */
 enum store_rc sq_tcall_update(struct store_tx *tx, const struct telephony_call *t) {
   struct sq_conn *c = sq_conn_of(tx);
   sqlite3_stmt *st = sq_stmt(c, SQ_TCALL_UPDATE,
