@@ -160,6 +160,10 @@ void fb_code_new(char out[FB_CODE_DIGITS + 1]);
 int fb_code_parse(const char *text, char out[FB_CODE_DIGITS + 1]);
 /* "4821-7730-1956" (persian false) or with Persian digits. */
 void fb_code_format(const char digits[FB_CODE_DIGITS + 1], bool persian, char *out, size_t outlen);
+/* A formatted code inside Persian text goes between these (U+2066 LEFT-TO-RIGHT ISOLATE,
+ * U+2069 POP DIRECTIONAL ISOLATE), or its groups show in reverse order. */
+#define FB_LTR_ISOLATE "\xE2\x81\xA6"
+#define FB_POP_ISOLATE "\xE2\x81\xA9"
 /* SHA-256 of the 12 digits, as stored. Needs sodium_init(). */
 void fb_code_hash(const char digits[FB_CODE_DIGITS + 1], uint8_t out[32]);
 

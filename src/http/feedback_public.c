@@ -69,8 +69,11 @@ static json_t *receipt_json(const struct feedback *f, const char code[FB_CODE_DI
   fb_code_format(code, false, latin, sizeof latin);
   if (loc_format_int(days, false, days_fa, sizeof days_fa) < 0) days_fa[0] = '\0';
   char message[512];
+  /* The code sits between LEFT-TO-RIGHT ISOLATE and POP DIRECTIONAL ISOLATE: after
+   * Persian letters its digit groups would otherwise be laid out right to left, last
+   * group first. */
   snprintf(message, sizeof message,
-           "پیام شما به سامانهٔ ۱۹۷ رسید. کد پیگیری شما %s است؛ آن را نگه دارید، چون فقط "
+           "پیام شما به سامانهٔ ۱۹۷ رسید. کد پیگیری شما " FB_LTR_ISOLATE "%s" FB_POP_ISOLATE " است؛ آن را نگه دارید، چون فقط "
            "همین یک بار نشان داده می‌شود. با این کد می‌توانید وضعیت پیام و پاسخ‌ها را ببینید. "
            "پاسخ تا %s روز دیگر آماده می‌شود.",
            fa, days_fa);

@@ -344,7 +344,8 @@ static http_status_t create_request(struct http_req *req, enum open311_format fm
   char fa[FB_CODE_TEXT_FA];
   fb_code_format(p->code, true, fa, sizeof fa);
   const char *notice = arena_printf(req->arena,
-                                    "درخواست شما در سامانهٔ ۱۹۷ ثبت شد. کد پیگیری: %s. با این کد وضعیت و "
+                                    "درخواست شما در سامانهٔ ۱۹۷ ثبت شد. کد پیگیری: " FB_LTR_ISOLATE "%s" FB_POP_ISOLATE
+                                    ". با این کد وضعیت و "
                                     "پاسخ‌ها را در صفحهٔ پیگیری ۱۹۷ ببینید.",
                                     fa);
   json_t *item = json_pack("{s:o,s:s,s:s}", "service_request_id", json_feedback_number(&p->made, true), "token", p->code,

@@ -115,7 +115,8 @@ describe('the public form and tracking page', () => {
     assert.equal(latinDigits(receipt.tracking_code_fa), receipt.tracking_code);
     assert.equal(damm(receipt.tracking_code.replace(/-/g, '')), 0, 'the code carries a Damm check digit');
     assert.equal(receipt.status, 'received');
-    assert.ok(receipt.message_fa.includes(receipt.tracking_code_fa), 'the message repeats the code');
+    assert.ok(receipt.message_fa.includes(`\u2066${receipt.tracking_code_fa}\u2069`),
+      'the message repeats the code, isolated left to right so its groups read in order');
     assert.equal(rows(srv).feedback, before.feedback + 1);
     // The desk sees it as a web contact, normalised, from no desk officer.
     const list = await srv.api('GET', '/api/v1/feedback?limit=20', { token: desk.token });
