@@ -92,6 +92,41 @@ static enum store_rc assign_tx(void *cls, struct store_tx *tx) {
   return rc;
 }
 
+/* ---- GET /api/v1/feedback/assignees ------------------------------------------------ */
+
+/* The supervisors a contact can be assigned to, for the desk's choice: who the
+ * assignment rule above accepts (enabled, supervisor), by name. Staff names are a
+ * read of user records, so it is audited like other lists. */
+#define ASSIGNEE_PAGE 500
+
+static enum store_rc assignees_tx(void *cls, struct store_tx *tx) {
+  struct http_req *req = cls;
+  struct store *s = store_of(tx);
+  json_t *items = json_array();
+  enum store_rc rc = items ? STORE_OK : STORE_HARD;
+  int64_t after = 0;
+  for (size_t n = ASSIGNEE_PAGE; rc == STORE_OK && n == ASSIGNEE_PAGE;) {
+    struct user *u = NULL;
+    rc = s->user_list(tx, after, ASSIGNEE_PAGE, req->arena, &u, &n);
+    for (size_t i = 0; rc == STORE_OK && i < n; i++) {
+      after = u[i].id;
+      if (u[i].disabled || !(u[i].roles & ROLE_SUPERVISOR)) continue;
+      json_array_append_new(items, json_pack("{s:I,s:s,s:s?}", "id", (json_int_t)u[i].id, "username",
+                                             u[i].username, "display_name", u[i].display_name));
+    }
+  }
+  json_t *detail = json_pack("{s:I}", "count", (json_int_t)json_array_size(items));
+  if (rc == STORE_OK) rc = http_audit(req, tx, "feedback.assignees", "", detail);
+  json_decref(detail);
+  if (rc == STORE_OK) http_set_result(req, 200, json_pack("{s:o}", "items", items));
+  else json_decref(items);
+  return rc;
+}
+
+http_status_t feedback_assignees(struct http_req *req) { return http_write(req, assignees_tx); }
+
+/* ---- POST /api/v1/feedback/{id}/assign ----------------------------------------------- */
+
 http_status_t feedback_assign(struct http_req *req) {
   struct assignment *a = arena_alloc(req->arena, sizeof *a);
   if (!a) return http_reply_error(req, ERR_INTERNAL, NULL, NULL);

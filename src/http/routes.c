@@ -80,6 +80,7 @@ const struct http_route http_routes[] = {
     {"GET", "/api/v1/feedback/categories", PEOPLE, 0, feedback_categories_list},
     {"POST", "/api/v1/feedback/classify", FEEDBACK_DESK, HTTP_JSON_BODY, feedback_classify_text},
     {"GET", "/api/v1/feedback/stats", FEEDBACK_FIGURES, 0, feedback_stats_get},
+    {"GET", "/api/v1/feedback/assignees", ROLE_OVERSIGHT, 0, feedback_assignees},
     {"POST", "/api/v1/feedback", ROLE_OVERSIGHT, HTTP_JSON_BODY | HTTP_IDEMPOTENT, feedback_intake},
     {"GET", "/api/v1/feedback", FEEDBACK_DESK, 0, feedback_list},
     {"GET", "/api/v1/feedback/{id}", FEEDBACK_DESK, 0, feedback_get},

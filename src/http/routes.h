@@ -16,7 +16,8 @@
  *   assignments.c    /api/v1/incidents/{id}/recommendations and .../assignments
  *   call_metrics.c   GET /api/v1/metrics/call-handling
  *   feedback_desk.c     /api/v1/feedback: the 197 desk's intake, inbox, contact, classification
- *   feedback_actions.c  /api/v1/feedback/{id}/assign, .../status, .../replies (the workflow)
+ *   feedback_actions.c  /api/v1/feedback/assignees, /api/v1/feedback/{id}/assign, .../status,
+ *                       .../replies (the workflow)
  *   feedback_stats.c    GET /api/v1/feedback/stats
  *   commendations.c     /api/v1/commendations, GET /api/v1/officers/{officer}/record
  *   feedback_public.c   /api/v1/public/...: the public form and tracking page
@@ -85,6 +86,7 @@ http_status_t feedback_list(struct http_req *req);
 http_status_t feedback_get(struct http_req *req);
 http_status_t feedback_update(struct http_req *req);
 http_status_t feedback_assign(struct http_req *req);
+http_status_t feedback_assignees(struct http_req *req);
 http_status_t feedback_status(struct http_req *req);
 http_status_t feedback_reply(struct http_req *req);
 http_status_t feedback_timeline(struct http_req *req);

@@ -269,6 +269,20 @@ describe('the inbox', () => {
     }
   });
 
+  test('the desk lists the supervisors it can assign to: enabled ones only, audited', async () => {
+    const r = await api('GET', '/api/v1/feedback/assignees', 'oversight');
+    assert.equal(r.status, 200, r.text);
+    const names = r.json.items.map((u) => u.username);
+    assert.ok(names.includes('supervisor1') && names.includes('desk.supervisor2'), names.join());
+    assert.ok(!names.includes('oversight1') && !names.includes('dispatcher1'), 'only supervisors');
+    const gone = await srv.createUser(as.admin.token, 'desk.supervisor3', ['supervisor']);
+    assert.equal((await srv.api('PATCH', `/api/v1/users/${gone.id}`, { token: as.admin.token, body: { disabled: true } })).status, 200);
+    const after = (await api('GET', '/api/v1/feedback/assignees', 'oversight')).json.items.map((u) => u.username);
+    assert.ok(!after.includes('desk.supervisor3'), 'a disabled supervisor is not offered');
+    for (const role of ['supervisor', 'call_taker', 'analyst']) assert.equal((await api('GET', '/api/v1/feedback/assignees', role)).status, 403, role);
+    assert.ok(Number(sql(srv.db, "SELECT count(*) FROM audit WHERE action = 'feedback.assignees' AND actor = 'oversight1'")) >= 2);
+  });
+
   test('a supervisor sees only what is assigned to them, and others are 404', async () => {
     const mine = await contact({ subject: { station: 'rasht-k13' } });
     const theirs = await contact({ subject: { station: 'rasht-k13' } });

@@ -333,6 +333,7 @@ describe('one call of every operation, each answer checked against the document'
     await ok('GET', '/api/v1/feedback?limit=5', 200, { token: dt });
     await ok('GET', `/api/v1/feedback/${fid}`, 200, { token: dt });
     await ok('PATCH', `/api/v1/feedback/${fid}`, 200, { token: dt, body: { kind: 'praise' } });
+    await ok('GET', '/api/v1/feedback/assignees', 200, { token: dt });
     await ok('POST', `/api/v1/feedback/${fid}/assign`, 200, { token: dt, body: { user_id: centre.id } });
     await ok('POST', `/api/v1/feedback/${fid}/status`, 200, { token: dt, body: { status: 'under_review' } });
     await ok('POST', `/api/v1/feedback/${fid}/replies`, 201, { token: dt, body: { text: 'سپاس از پیام شما', for_citizen: true } });
