@@ -50,3 +50,7 @@ if [[ ! -f $stamp || $(cat "$stamp") != "$want" ]]; then
   npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2
   echo "$want" >"$stamp"
 fi
+
+# The console's third-party assets (Leaflet, Vazirmatn) from node_modules/ into
+# web/vendor/, served locally (no CDN).
+scripts/vendor-web.sh

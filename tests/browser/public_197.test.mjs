@@ -10,16 +10,14 @@
 // the not-found sentence, a flood gets the rate-limit sentence with minutes to wait.
 //
 // Screenshots of the form, the receipt and the tracking page go to
-// test-output/screenshots/ (git-ignored; docs/screenshots/ holds copies).
+// test-output/screenshots/ (git-ignored; `make screenshots` copies them to docs/).
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { DEMO_PASSWORD, SOURCE_DIR, removeDir, startServer } from '../api/lib/server.mjs';
-import { PHONE, launchChromium } from './lib/chromium.mjs';
+import { DEMO_PASSWORD, removeDir, startServer } from '../api/lib/server.mjs';
+import { PHONE, SHOTS, launchChromium } from './lib/chromium.mjs';
 
-const SHOTS = join(SOURCE_DIR, 'test-output', 'screenshots');
 
 const COMPLAINT = 'مأمور كلانتري ۱۲ رشت جواب سؤالم را نداد و با من تند رفتار كرد.'; // Arabic ي and ك on purpose
 const REPLY = 'پیام شما بررسی شد. با مأمور گفت‌وگو شد و از شما برای گزارش سپاسگزاریم.';
@@ -36,11 +34,10 @@ describe('the public 197 pages in chromium', () => {
   let posts = 0; // POSTs of the form the browser sent, counted at the network
 
   before(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     srv = await startServer({ demo: true });
     browser = await launchChromium();
     context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, locale: 'fa-IR', deviceScaleFactor: 1 });
-    context.setDefaultTimeout(10000); // a missing element fails in 10 s, not 30
+    context.setDefaultTimeout(20000); // a missing element fails in 20 s, not 30
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: srv.url });
     context.on('request', (r) => {
       if (r.method() === 'POST' && r.url().endsWith('/api/v1/public/feedback')) posts += 1;
@@ -78,9 +75,10 @@ describe('the public 197 pages in chromium', () => {
   }
 
   test('a citizen sends a complaint, the desk replies, the citizen reads the reply and not the note', async () => {
-    // From the home page's link, as a citizen finds the form.
+    // From the link under the console's log-in, as a citizen who lands on the home page
+    // finds the form.
     const page = await openPage('/');
-    await page.getByRole('link', { name: 'پیام بفرستند' }).click();
+    await page.getByRole('link', { name: 'سامانهٔ ۱۹۷ برای شهروندان' }).click();
     await page.waitForURL(`${srv.url}/197/`);
     await assertFitsPhone(page);
     await page.waitForFunction(() => !document.getElementById('category').disabled);
