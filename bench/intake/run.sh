@@ -73,7 +73,10 @@ npid=
 # CPU the server spends per call (all its threads, and the single writer thread alone),
 # from /proc: unlike calls per second it hardly depends on what else the machine runs.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$hpid/stat"; }
-writer_ticks() { awk '{print $14 + $15}' "$(grep -l '^hamyar-writer$' /proc/"$hpid"/task/*/comm | sed 's/comm$/stat/')"; }
+# (threads come and go while the glob is read, so a vanished one is not an error)
+wtask=$( (grep -ls '^hamyar-writer$' /proc/"$hpid"/task/*/comm || true) | head -1)
+[[ -n $wtask ]] || { echo "bench: the server has no hamyar-writer thread" >&2; exit 1; }
+writer_ticks() { awk '{print $14 + $15}' "${wtask%comm}stat"; }
 cpu0=$(cpu_ticks) wcpu0=$(writer_ticks)
 out=$(wrk -t"$wthreads" -c"$conns" -d"${secs}s" --latency -s "$here/intake.lua" "$hurl" -- "$token" "$mode") ||
   { echo "bench: wrk against hamyar failed: $out" >&2; exit 1; }
