@@ -12,5 +12,5 @@ if [[ ! -f $db ]]; then
   echo "run: creating $db with demo data"
   "$bin" init --db "$db" --demo
 fi
-echo "run: serving; open http://$listen/ and log in as admin (Ctrl-C stops)"
+echo "run: serving; open http://$listen/ and log in as calltaker1, dispatcher1 or oversight1 (Ctrl-C stops)"
 exec "$bin" serve --db "$db" --listen "$listen" --web web
