@@ -313,15 +313,23 @@ static enum store_rc create_tx(void *cls, struct store_tx *tx) {
   return feedback_create(req, tx, &p->made, p->code);
 }
 
+/* A failure inside hamyar, in the spec's error form like every other Open311 error
+ * (the log has the details under the request id). */
+static http_status_t internal_error(struct http_req *req, enum open311_format fmt) {
+  return open311_error(req, fmt, 500,
+                       arena_printf(req->arena, "Something failed inside hamyar; it was logged under request id %s.",
+                                    req->id));
+}
+
 static http_status_t create_request(struct http_req *req, enum open311_format fmt) {
   struct post *p = arena_alloc(req->arena, sizeof *p);
-  if (!p) return http_reply_error(req, ERR_INTERNAL, NULL, NULL);
+  if (!p) return internal_error(req, fmt);
   p->fmt = fmt;
   if (read_form(req, p) != 0) return http_last_status(req);
   const char *key = field(req, p, "api_key");
   if (!key) return open311_error(req, fmt, 403, "api_key is missing; send the key hamyar gave this client.");
   int auth = http_apikey_check(req, key, ROLE_OPEN311);
-  if (auth < 0) return http_reply_error(req, ERR_INTERNAL, NULL, NULL);
+  if (auth < 0) return internal_error(req, fmt);
   if (auth > 0) return open311_error(req, fmt, 403, "Invalid api_key: it is unknown, revoked or not an Open311 key.");
   if (jurisdiction_or_reply(req, fmt, field(req, p, "jurisdiction_id")) != 0) return http_last_status(req);
   if (unknown_fields_or_reply(req, p) != 0) return http_last_status(req);
@@ -340,7 +348,7 @@ static http_status_t create_request(struct http_req *req, enum open311_format fm
   /* Written synchronously: the answer is XML or JSON in Open311's shape, which the
    * asynchronous http_write (JSON only) does not send. */
   enum store_rc rc = store_write(req->app->store, create_tx, req);
-  if (rc != STORE_OK) return http_reply_store_rc(req, rc);
+  if (rc != STORE_OK) return internal_error(req, fmt); /* nothing in it answers 404/409 */
   char fa[FB_CODE_TEXT_FA];
   fb_code_format(p->code, true, fa, sizeof fa);
   const char *notice = arena_printf(req->arena,
@@ -448,7 +456,7 @@ static int status_mask(struct arena *a, const char *text, unsigned *mask) {
 static struct query *query_or_reply(struct http_req *req, enum open311_format fmt) {
   struct query *q = arena_alloc(req->arena, sizeof *q);
   if (!q) {
-    http_reply_error(req, ERR_INTERNAL, NULL, NULL);
+    internal_error(req, fmt);
     return NULL;
   }
   const char *ids = given(http_query(req, "service_request_id"));
@@ -494,7 +502,7 @@ static struct query *query_or_reply(struct http_req *req, enum open311_format fm
     return NULL;
   }
   if (!(q->list = json_array())) {
-    http_reply_error(req, ERR_INTERNAL, NULL, NULL);
+    internal_error(req, fmt);
     return NULL;
   }
   return q;
@@ -505,7 +513,7 @@ static http_status_t run_query(struct http_req *req, enum open311_format fmt, st
   enum store_rc rc = store_read(req->app->store, list_tx, req);
   if (rc != STORE_OK) {
     json_decref(q->list);
-    return http_reply_error(req, ERR_INTERNAL, NULL, NULL);
+    return internal_error(req, fmt);
   }
   return open311_reply(req, fmt, 200, "service_requests", q->list);
 }
@@ -526,7 +534,7 @@ http_status_t open311_request_get(struct http_req *req) {
   int year;
   int64_t seq;
   struct query *q = arena_alloc(req->arena, sizeof *q);
-  if (!q || !(q->list = json_array())) return http_reply_error(req, ERR_INTERNAL, NULL, NULL);
+  if (!q || !(q->list = json_array())) return internal_error(req, fmt);
   q->ids = &id;
   q->nids = incident_number_parse(id, &year, &seq) == 0 ? 1 : 0;
   req->ctx = q;
@@ -537,7 +545,7 @@ http_status_t open311_request_get(struct http_req *req) {
   }
   if (rc != STORE_OK) {
     json_decref(q->list);
-    return http_reply_error(req, ERR_INTERNAL, NULL, NULL);
+    return internal_error(req, fmt);
   }
   return open311_reply(req, fmt, 200, "service_requests", q->list);
 }
@@ -567,11 +575,11 @@ http_status_t open311_token_get(struct http_req *req) {
     return http_last_status(req);
   char digits[FB_CODE_DIGITS + 1];
   struct token_lookup *t = arena_alloc(req->arena, sizeof *t);
-  if (!t) return http_reply_error(req, ERR_INTERNAL, NULL, NULL);
+  if (!t) return internal_error(req, fmt);
   if (fb_code_parse(token, digits) == 0) {
     fb_code_hash(digits, t->hash);
     req->ctx = t;
-    if (store_read(req->app->store, token_tx, req) != STORE_OK) return http_reply_error(req, ERR_INTERNAL, NULL, NULL);
+    if (store_read(req->app->store, token_tx, req) != STORE_OK) return internal_error(req, fmt);
   }
   if (!t->found) return open311_error(req, fmt, 404, "No service request has that token.");
   json_t *item = json_pack("{s:o,s:s}", "service_request_id", json_feedback_number(&t->f, true), "token", digits);
