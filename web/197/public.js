@@ -11,24 +11,12 @@
 // Every error code those routes can answer has a Persian sentence below (MESSAGES),
 // saying what to do; text from the server's English messages is never shown.
 
+// Digits as the console writes them: citizens read Persian digits (i18n.js's default).
+import { digits, toLatin } from '/lib/i18n.js';
+
 const API = '/api/v1/public';
 
-// ---- Persian digits, dates and numbers ------------------------------------------------
-
-const PERSIAN_ZERO = 0x06f0;
-const ARABIC_ZERO = 0x0660;
-
-// Persian (۰-۹) and Arabic-Indic (٠-٩) digits to Latin ones; everything else kept.
-function latinDigits(s) {
-  return s.replace(/[\u06f0-\u06f9\u0660-\u0669]/g, (d) => {
-    const c = d.charCodeAt(0);
-    return String(c >= PERSIAN_ZERO ? c - PERSIAN_ZERO : c - ARABIC_ZERO);
-  });
-}
-
-function persianDigits(s) {
-  return String(s).replace(/[0-9]/g, (d) => String.fromCharCode(PERSIAN_ZERO + Number(d)));
-}
+// ---- Persian dates and numbers -----------------------------------------------------------
 
 const faNumber = new Intl.NumberFormat('fa-IR');
 const jalali = new Intl.DateTimeFormat('fa-IR-u-ca-persian', {
@@ -110,7 +98,7 @@ function describeError(res) {
   const info = { retryAfter: res.retryAfter, field: err.field };
   let text = MESSAGES[code]
     ? MESSAGES[code](info)
-    : `درخواست انجام نشد (خطای ${persianDigits(res.status)}). لطفاً دوباره امتحان کنید.`;
+    : `درخواست انجام نشد (خطای ${digits(res.status)}). لطفاً دوباره امتحان کنید.`;
   if (code === 'internal' && res.requestId) text += ` شناسهٔ درخواست برای پیگیری: ${res.requestId}`;
   return { code, field: err.field, text };
 }
@@ -316,7 +304,7 @@ function initForm() {
 
 // The 12 digits of a code typed in any digits, with dashes or spaces; null otherwise.
 function codeDigits(input) {
-  const s = latinDigits(input).replace(/[\s\-\u2010-\u2015\u2212_.]/g, '');
+  const s = toLatin(input).replace(/[\s\-\u2010-\u2015\u2212_.]/g, '');
   return /^[0-9]{12}$/.test(s) ? s : null;
 }
 
@@ -400,7 +388,7 @@ function initTrack() {
   const params = new URLSearchParams(window.location.search);
   const code = params.get('code');
   if (code) {
-    $('code').value = persianDigits(code);
+    $('code').value = digits(code);
     history.replaceState(null, '', window.location.pathname);
     track();
   }
