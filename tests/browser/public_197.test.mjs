@@ -81,6 +81,11 @@ describe('the public 197 pages in chromium', () => {
     await page.getByRole('link', { name: 'سامانهٔ ۱۹۷ برای شهروندان' }).click();
     await page.waitForURL(`${srv.url}/197/`);
     await assertFitsPhone(page);
+    // (document.fonts.check alone is true for a family no @font-face declares)
+    assert.equal(await page.evaluate(async () => {
+      await document.fonts.ready;
+      return [...document.fonts].some((f) => f.family.replace(/"/g, '') === 'Vazirmatn' && f.status === 'loaded');
+    }), true, 'the page is set in Vazirmatn, served by hamyar');
     await page.waitForFunction(() => !document.getElementById('category').disabled);
     // Every control has a label bound to it.
     const unlabelled = await page.$$eval('form input, form select, form textarea', (els) =>
