@@ -15,7 +15,6 @@
  */
 #include "http/feedback.h"
 
-#include <pthread.h>
 #include <string.h>
 
 #include "core/feedback_classify.h"
@@ -32,19 +31,14 @@
  * means the random source is broken, not bad luck. */
 #define CODE_DRAWS 4
 
-struct feedback_config feedback_config_default(void) {
-  return (struct feedback_config){.deadline_days = 10, .public_per_min = 3, .track_per_min = 20, .text_max = 8000};
-}
+/* Constant, unlike the 110 centre's defaults (computed by core), so no once-guard. */
+static const struct feedback_config defaults = {
+    .deadline_days = 10, .public_per_min = 3, .track_per_min = 20, .text_max = 8000};
 
-static struct feedback_config defaults;
-static pthread_once_t defaults_once = PTHREAD_ONCE_INIT;
-
-static void defaults_init(void) { defaults = feedback_config_default(); }
+struct feedback_config feedback_config_default(void) { return defaults; }
 
 const struct feedback_config *http_feedback_config(const struct http_req *req) {
-  if (req->app && req->app->fb) return req->app->fb;
-  pthread_once(&defaults_once, defaults_init);
-  return &defaults;
+  return req->app && req->app->fb ? req->app->fb : &defaults;
 }
 
 /* ---- JSON ---------------------------------------------------------------------------- */
@@ -293,9 +287,18 @@ enum store_rc feedback_place_check(struct http_req *req, struct store_tx *tx, co
   return rc;
 }
 
+/* A checked number (http_phone_number) as stored: an international '+' as 00. */
+static const char *dialled(struct arena *a, const char *n) {
+  return n && n[0] == '+' ? arena_printf(a, "00%s", n + 1) : n;
+}
+
+const char *feedback_phone_number(struct arena *a, const char *typed) {
+  return dialled(a, http_phone_number(a, typed));
+}
+
 const char *feedback_phone_or_reply(struct http_req *req, const char *field, const char *typed) {
   const char *n = http_phone_number_or_reply(req, field, typed);
-  const char *digits = n && n[0] == '+' ? arena_printf(req->arena, "00%s", n + 1) : n;
+  const char *digits = dialled(req->arena, n);
   if (n && !digits) http_reply_error(req, ERR_INTERNAL, NULL, NULL);
   return digits;
 }

@@ -47,8 +47,10 @@ enum store_rc feedback_place_check(struct http_req *req, struct store_tx *tx, co
                                    const char *station_field, const char **county, const char **station, bool *ok);
 
 /* A citizen's phone number as stored: Latin digits only (http_phone_number, with an
- * international '+' written as the 00 dialled for it). Replies 400 naming `field` and
- * gives NULL when it is not a phone number. */
+ * international '+' written as the 00 dialled for it), in the arena; NULL when it is
+ * not a phone number (or out of memory). */
+const char *feedback_phone_number(struct arena *a, const char *typed);
+/* The same, replying 400 naming `field` when it is not one. */
 const char *feedback_phone_or_reply(struct http_req *req, const char *field, const char *typed);
 
 /* An officer's personnel number as stored: Latin digits only (Persian and

@@ -30,6 +30,7 @@
 #include "http/auth.h"
 #include "http/emergency.h"
 #include "http/feedback.h"
+#include "http/feedback_desk.h"
 #include "http/open311.h"
 #include "http/ratelimit.h"
 #include "http/routes.h"
@@ -289,9 +290,7 @@ static int person_or_reply(struct http_req *req, struct post *p) {
   if (first || last)
     p->f.citizen_name = first && last ? arena_printf(req->arena, "%s %s", first, last) : first ? first : last;
   const char *bad = NULL;
-  /* stored as the desk stores phones (feedback_phone_or_reply): Latin digits, '+' as 00 */
-  const char *number = phone ? http_phone_number(req->arena, phone) : NULL;
-  if (number && number[0] == '+') number = arena_printf(req->arena, "00%s", number + 1);
+  const char *number = phone ? feedback_phone_number(req->arena, phone) : NULL;
   p->f.citizen_phone = number;
   if (phone && !number)
     bad = "phone is not a phone number (3 to 20 digits).";
