@@ -17,13 +17,7 @@ tmp=$(mktemp -d)
 trap 'kill $hpid $npid 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
 
 # hamyar, on a free port; its request log goes to a file as it would in production.
-HAMYAR_ADMIN_PASSWORD=bench-password-123 "$bin" init --db "$tmp/h.db" >/dev/null
-"$bin" serve --db "$tmp/h.db" --listen 127.0.0.1:0 --web web >"$tmp/out" 2>"$tmp/log" &
-hpid=$!
-for _ in $(seq 50); do grep -q listening "$tmp/out" 2>/dev/null && break; sleep 0.1; done
-hurl=$(sed -n 's/.*listening on //p' "$tmp/out")
-token=$(curl -s -X POST "$hurl/api/v1/session" -H 'Content-Type: application/json' \
-  -d '{"username":"admin","password":"bench-password-123"}' | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
+start_hamyar "$bin" "$tmp" web
 
 # nginx, answering a static JSON file of the same size as hamyar's health reply.
 mkdir -p "$tmp/www"

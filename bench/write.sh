@@ -9,6 +9,7 @@
 # most the server's and short of it by no more than one request per connection (those
 # in flight when wrk stopped).
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 build=${1:-build}
 secs=${2:-10}
 conns=${3:-64}
@@ -22,16 +23,7 @@ tmp=$(mktemp -d "${TMPDIR:-/var/tmp}/hamyar-write.XXXXXX") # a disk, not tmpfs: 
 hpid=
 trap '[[ -n $hpid ]] && kill $hpid 2>/dev/null; wait 2>/dev/null; [[ -n ${KEEP:-} ]] || rm -rf "$tmp"' EXIT
 
-HAMYAR_ADMIN_PASSWORD=bench-password-123 "$bin" init --db "$tmp/h.db" >"$tmp/init" 2>&1 ||
-  { echo "bench: hamyar init failed:" >&2; cat "$tmp/init" >&2; exit 1; }
-"$bin" serve --db "$tmp/h.db" --listen 127.0.0.1:0 --web "$tmp/none" >"$tmp/out" 2>"$tmp/log" &
-hpid=$!
-for _ in $(seq 50); do grep -q listening "$tmp/out" 2>/dev/null && break; sleep 0.1; done
-hurl=$(sed -n 's/.*listening on //p' "$tmp/out")
-[[ -n $hurl ]] || { echo "bench: hamyar serve did not start:" >&2; cat "$tmp/log" >&2; exit 1; }
-token=$(curl -s -X POST "$hurl/api/v1/session" -H 'Content-Type: application/json' \
-  -d '{"username":"admin","password":"bench-password-123"}' | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
-[[ -n $token ]] || { echo "bench: log-in failed" >&2; exit 1; }
+start_hamyar "$bin" "$tmp" "$tmp/none"
 
 out=$(wrk -t"$wthreads" -c"$conns" -d"${secs}s" --latency -s "$here/lua/patch_me.lua" "$hurl" -- "$token")
 kill -TERM $hpid

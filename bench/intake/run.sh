@@ -23,7 +23,6 @@ wthreads=${4:-2}
 mode=${5:-idempotent}
 bin=$build/hamyar
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
 for tool in wrk nginx sqlite3 curl; do
   command -v $tool >/dev/null || { echo "bench: $tool is missing: apt-get install $tool" >&2; exit 1; }
 done
@@ -40,19 +39,7 @@ cleanup() {
 trap cleanup EXIT
 
 # ---- hamyar: database, reference data, a call-taker, the server ----------------------
-export HAMYAR_ADMIN_PASSWORD=bench-password-123
-HAMYAR_DATA="$root/data/gilan" "$bin" init --db "$tmp/h.db" >"$tmp/init" 2>&1 ||
-  { echo "bench: hamyar init failed:" >&2; cat "$tmp/init" >&2; exit 1; }
-echo "bench-taker-password" | "$bin" user add bench.taker --role call_taker --password-stdin \
-  --db "$tmp/h.db" >>"$tmp/init" 2>&1 || { echo "bench: user add failed:" >&2; cat "$tmp/init" >&2; exit 1; }
-"$bin" serve --db "$tmp/h.db" --listen 127.0.0.1:0 --web "$tmp/none" >"$tmp/out" 2>"$tmp/log" &
-hpid=$!
-for _ in $(seq 100); do grep -q listening "$tmp/out" 2>/dev/null && break; sleep 0.1; done
-hurl=$(sed -n 's/.*listening on //p' "$tmp/out")
-[[ -n $hurl ]] || { echo "bench: hamyar serve did not start:" >&2; cat "$tmp/log" >&2; exit 1; }
-token=$(curl -s -X POST "$hurl/api/v1/session" -H 'Content-Type: application/json' \
-  -d '{"username":"bench.taker","password":"bench-taker-password"}' | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
-[[ -n $token ]] || { echo "bench: log-in failed" >&2; exit 1; }
+start_hamyar "$bin" "$tmp" "$tmp/none" bench.taker call_taker
 
 # One call by hand: its answer is the size of what nginx serves below.
 mkdir -p "$tmp/www"
