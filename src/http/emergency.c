@@ -141,15 +141,6 @@ json_t *json_unit(const struct unit *u, double lat, double lon, const char *posi
 
 /* ---- incident_record ---------------------------------------------------------------- */
 
-const char *http_json_text(struct arena *a, json_t *v) {
-  if (!v) return "{}";
-  char *text = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
-  if (!text) return NULL;
-  const char *copy = arena_strdup(a, text);
-  free(text);
-  return copy;
-}
-
 enum store_rc incident_record_line(struct http_req *req, struct store_tx *tx, const struct incident *inc,
                                    const char *kind, const char *text, json_t *data,
                                    struct timeline_entry *line) {
@@ -166,7 +157,7 @@ enum store_rc incident_record_with(struct http_req *req, struct store_tx *tx, co
       .actor = req->who.name ? req->who.name : "anonymous",
       .kind = kind,
       .text = text ? text : "",
-      .data = http_json_text(req->arena, data),
+      .data = http_json_text(req->arena, data, HTTP_JSON_STORED_FLAGS),
   };
   const char *action = arena_printf(req->arena, "incident.%s", kind);
   const char *subject = arena_printf(req->arena, "incident:%lld", (long long)inc->id);

@@ -53,10 +53,8 @@ json_t *json_timeline_entry(const struct timeline_entry *e);
 json_t *json_unit(const struct unit *u, double lat, double lon, const char *position_source, bool stale);
 /* An id, or JSON null for 0 (none). */
 json_t *json_id(int64_t id);
-/* A timeline line's data as stored: compact JSON with sorted keys in the arena, "{}"
- * for none, NULL when out of memory; and back: the object, or {} for text that is not
- * one (a new reference). Used by the 110 and 197 timelines alike. */
-const char *http_json_text(struct arena *a, json_t *v);
+/* A timeline line's data (stored with http_json_text) back as an object, or {} for text
+ * that is not one (a new reference). Used by the 110 and 197 timelines alike. */
 json_t *http_json_object(const char *text);
 
 /* Inside a write transaction: appends a timeline line for `inc` (kind, text, data —

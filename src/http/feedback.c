@@ -171,7 +171,7 @@ enum store_rc feedback_record_line(struct http_req *req, struct store_tx *tx, co
       .kind = kind,
       .for_citizen = for_citizen,
       .text = text ? text : "",
-      .data = http_json_text(req->arena, data),
+      .data = http_json_text(req->arena, data, HTTP_JSON_STORED_FLAGS),
   };
   const char *action = arena_printf(req->arena, "feedback.%s", kind);
   const char *subject = feedback_subject(req, f->id);

@@ -119,6 +119,13 @@ int http_route_find(const char *method, const char *path, struct arena *a,
  * holds for every decimal: a number written with up to 15 digits prints as written,
  * and computed figures (distances in metres) keep their precision. */
 #define HTTP_JSON_DUMP_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(15))
+/* ...and for JSON kept in a record whose text is compared or hashed (audit details,
+ * timeline data): sorted keys, so equal objects are equal text. */
+#define HTTP_JSON_STORED_FLAGS (JSON_COMPACT | JSON_SORT_KEYS)
+
+/* v as JSON text with `flags`, copied into the arena; "{}" for NULL, NULL when out of
+ * memory. */
+const char *http_json_text(struct arena *a, json_t *v, size_t flags);
 
 /* Sends `body` (stolen, may be NULL for no body) as JSON with `status`. */
 http_status_t http_reply_json(struct http_req *req, int status, json_t *body);

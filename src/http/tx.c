@@ -204,12 +204,11 @@ http_status_t http_read(struct http_req *req, store_tx_fn fn) {
 
 /* ---- audit and events ---------------------------------------------------------------- */
 
-/* Compact JSON text in the request's arena with `flags`; "{}" for none. */
-static const char *json_text(struct http_req *req, json_t *detail, size_t flags) {
-  if (!detail) return "{}";
-  char *text = json_dumps(detail, flags);
+const char *http_json_text(struct arena *a, json_t *v, size_t flags) {
+  if (!v) return "{}";
+  char *text = json_dumps(v, flags);
   if (!text) return NULL;
-  const char *copy = arena_strdup(req->arena, text);
+  const char *copy = arena_strdup(a, text);
   free(text);
   return copy;
 }
@@ -223,7 +222,7 @@ enum store_rc http_audit(struct http_req *req, struct store_tx *tx, const char *
       .action = action,
       .subject = subject ? subject : "",
       /* sorted keys: equal details are equal text, so they hash equally */
-      .detail = json_text(req, detail, JSON_COMPACT | JSON_SORT_KEYS),
+      .detail = http_json_text(req->arena, detail, HTTP_JSON_STORED_FLAGS),
       .ip = req->ip ? req->ip : "",
       .request_id = req->id,
   };
@@ -239,7 +238,7 @@ enum store_rc http_event(struct http_req *req, struct store_tx *tx, const char *
       .subject = subject ? subject : "",
       /* as the wire has it (keys in the record's order, reals as written); sorting
        * them on the single writer thread bought nothing */
-      .payload = json_text(req, payload, HTTP_JSON_DUMP_FLAGS),
+      .payload = http_json_text(req->arena, payload, HTTP_JSON_DUMP_FLAGS),
       .audience = audience,
   };
   if (!ev.payload) return STORE_HARD;
