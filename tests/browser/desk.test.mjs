@@ -223,6 +223,7 @@ describe('the 197 desk in chromium', () => {
     await desk.locator('#desk-f-overdue:not(:checked)').waitFor();
     // The open ones, with the overdue among them, for the screenshot.
     await desk.locator('.filters select[name="status"]').selectOption('open');
+    await desk.locator('table.inbox:not([aria-busy])').waitFor(); // the open ones, not the list before
     await desk.locator('table.inbox tbody tr[data-id]').first().waitFor();
     await openByNumber(desk, first.number);
     await contactPane(desk).locator('.contact-head .overdue.flag').waitFor();

@@ -139,6 +139,7 @@ function mount(root, ctx) {
   async function load() {
     const gen = ++loading;
     count.textContent = 'در حال خواندن…';
+    table.setAttribute('aria-busy', 'true'); // the rows shown are not yet the filters' rows
     try {
       const r = await api('GET', `/api/v1/feedback?${query()}`);
       if (gen !== loading) return;
@@ -147,6 +148,8 @@ function mount(root, ctx) {
       draw();
     } catch (err) {
       if (gen === loading) count.textContent = errorText(err);
+    } finally {
+      if (gen === loading) table.removeAttribute('aria-busy');
     }
   }
 
