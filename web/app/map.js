@@ -144,7 +144,12 @@ export function createMap(el, ctx, { label = defaultLabel } = {}) {
         markers[kind].delete(id);
       }
     }
-    // The chosen marker above the others.
+    // Where incidents overlap, the more urgent one is drawn on top (priority 1 last), so
+    // that a burglary's marker never hides an armed robbery's; the chosen marker above all.
+    if (kind === 'incident') {
+      const byUrgency = [...markers.incident.values()].sort((x, y) => (y.hamyarItem.priority || 4) - (x.hamyarItem.priority || 4));
+      for (const m of byUrgency) m.bringToFront();
+    }
     if (state.selected && state.selected.kind === kind) markers[kind].get(state.selected.id)?.bringToFront();
   }
 
