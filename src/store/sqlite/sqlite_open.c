@@ -301,6 +301,11 @@ static int check_file(const char *path, int flags, char *err, size_t errlen) {
 }
 
 /* Opens with migrations applied up to `upto` (0: all); see store_sqlite_open_upto. */
+/* SQLite's memory statistics take a process-wide mutex on every allocation, and
+ * hamyar reads none of them. Must run before SQLite initialises; if something else
+ * initialised it first the call fails harmlessly and the statistics stay on. */
+static void configure_sqlite(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+
 static struct store *open_store(const char *path, int flags, int upto, char *err,
                                 size_t errlen) {
   char scratch[1];
@@ -309,6 +314,8 @@ static struct store *open_store(const char *path, int flags, int upto, char *err
     errlen = sizeof scratch;
   }
   err[0] = '\0';
+  static pthread_once_t configured = PTHREAD_ONCE_INIT;
+  pthread_once(&configured, configure_sqlite);
   if (!path || !*path) {
     snprintf(err, errlen, "no database file given; pass `--db FILE`");
     return NULL;
