@@ -200,18 +200,21 @@ static enum store_rc create_tx(void *cls, struct store_tx *tx) {
                              "duplicate_candidates", (json_int_t)json_array_size(candidates));
   rc = http_audit(req, tx, "call.create", subject, detail);
   json_decref(detail);
+  /* The call is written out once, for its event; the answer is that text with the
+   * candidates added as its last member. */
   json_t *body = json_call(&c);
-  if (rc == STORE_OK) rc = http_event(req, tx, "call.created", subject, body, ROLES_CENTRE);
-  if (rc != STORE_OK || !body) {
-    json_decref(candidates);
-    json_decref(body);
-    return rc == STORE_OK ? STORE_HARD : rc;
-  }
-  if (json_object_set_new(body, "duplicate_candidates", candidates) != 0) { /* releases candidates */
-    json_decref(body);
-    return STORE_HARD;
-  }
-  http_set_result(req, 201, body);
+  const char *text = body ? http_json_text(req->arena, body, HTTP_JSON_DUMP_FLAGS) : NULL;
+  const char *cands_text = http_json_text(req->arena, candidates, HTTP_JSON_DUMP_FLAGS);
+  json_decref(body);
+  json_decref(candidates);
+  if (rc != STORE_OK) return rc;
+  if (!text || !cands_text) return STORE_HARD;
+  rc = http_event_text(tx, "call.created", subject, text, ROLES_CENTRE);
+  if (rc != STORE_OK) return rc;
+  size_t n = strlen(text); /* "{...}" */
+  const char *answer = arena_printf(req->arena, "%.*s,\"duplicate_candidates\":%s}", (int)(n - 1), text, cands_text);
+  if (!answer) return STORE_HARD;
+  http_set_result_text(req, 201, answer);
   return STORE_OK;
 }
 

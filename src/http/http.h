@@ -50,6 +50,7 @@ struct principal {
 struct http_result {
   int status;          /* 0: none yet */
   json_t *body;        /* owned; sent and released by the server */
+  const char *text;    /* or the body already written out as JSON (request arena) */
   enum err_code error; /* when status >= 400 */
   const char *field;   /* the offending field, or NULL */
   const char *message; /* NULL: the registry's message */
@@ -181,6 +182,9 @@ http_status_t http_write(struct http_req *req, store_tx_fn fn);
 http_status_t http_read(struct http_req *req, store_tx_fn fn);
 /* Inside fn: the answer to send after commit. `body` is stolen. */
 void http_set_result(struct http_req *req, int status, json_t *body);
+/* The same with the body already JSON text (in req->arena), for a callback that wrote
+ * it out anyway (an event's payload) and need not have it written out twice. */
+void http_set_result_text(struct http_req *req, int status, const char *text);
 void http_set_error(struct http_req *req, enum err_code code, const char *field, const char *message);
 
 /* Inside a write transaction: appends an audit row for this request's caller
@@ -196,6 +200,9 @@ enum store_rc http_set_page(struct http_req *req, struct store_tx *tx, json_t *i
 /* Inside a write transaction: appends an event. payload is not stolen. */
 enum store_rc http_event(struct http_req *req, struct store_tx *tx, const char *type,
                          const char *subject, json_t *payload, role_set audience);
+/* The same with the payload already written out (http_json_text, HTTP_JSON_DUMP_FLAGS). */
+enum store_rc http_event_text(struct store_tx *tx, const char *type, const char *subject, const char *payload,
+                              role_set audience);
 
 /* ---- the running server ------------------------------------------------------ */
 

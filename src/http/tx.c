@@ -29,6 +29,11 @@ void http_set_result(struct http_req *req, int status, json_t *body) {
   req->result = (struct http_result){.status = status, .body = body};
 }
 
+void http_set_result_text(struct http_req *req, int status, const char *text) {
+  json_decref(req->result.body);
+  req->result = (struct http_result){.status = status, .text = text};
+}
+
 void http_set_error(struct http_req *req, enum err_code code, const char *field,
                     const char *message) {
   json_decref(req->result.body);
@@ -71,17 +76,20 @@ static enum store_rc write_tx(void *cls, struct store_tx *tx) {
   enum store_rc rc = c->tx_fn(req, tx);
   if (rc != STORE_OK || !idempotent(req) || req->result.status < 200 || req->result.status > 299)
     return rc;
-  char *text = req->result.body ? json_dumps(req->result.body, HTTP_JSON_DUMP_FLAGS) : NULL;
-  if (req->result.body && !text) return STORE_HARD;
+  /* Written out once: the text stored for replays is also the one sent now. */
+  if (req->result.body) {
+    const char *text = http_json_text(req->arena, req->result.body, HTTP_JSON_DUMP_FLAGS);
+    if (!text) return STORE_HARD;
+    http_set_result_text(req, req->result.status, text);
+  }
   struct idem_record r = {.principal = http_principal_id(req),
                           .key = req->idem_key,
                           .route = route_name(req),
                           .status = req->result.status,
-                          .response = text ? text : "",
+                          .response = req->result.text ? req->result.text : "",
                           .created_ms = clock_now_ms()};
   body_hash(req, r.body_hash);
   rc = r.route ? store_of(tx)->idem_put(tx, &r) : STORE_HARD;
-  free(text);
   if (rc == STORE_CONFLICT) c->idem_raced = true; /* a concurrent twin stored it first */
   return rc;
 }
@@ -96,6 +104,7 @@ static http_status_t answer(struct http_req *req, enum store_rc rc) {
   struct http_result r = req->result;
   req->result = (struct http_result){0};
   if (r.status && (rc == STORE_OK || r.status >= 400)) {
+    if (r.text) return http_reply_text(req, r.status, "application/json", r.text, strlen(r.text));
     /* http_set_error leaves no body: the error comes from the registry. */
     if (r.body || r.status < 400) return http_reply_json(req, r.status, r.body);
     return http_reply_error(req, r.error, r.field, r.message);
@@ -120,14 +129,14 @@ static http_status_t write_answer(struct http_req *req, enum store_rc rc) {
    * loser answers what the winner stored, as a retry after the fact would. */
   bool failed = rc != STORE_OK || req->result.status >= 400;
   if (idempotent(req) && (c->idem_raced || failed)) {
-    json_t *body = req->result.body;
-    req->result.body = NULL;
+    struct http_result kept = req->result;
+    req->result = (struct http_result){0};
     int found = replay_or_mismatch(req);
     if (found != 1) {
-      json_decref(body);
+      json_decref(kept.body);
       return http_last_status(req);
     }
-    req->result.body = body;
+    req->result = kept;
     if (c->idem_raced) {
       json_decref(req->result.body);
       req->result = (struct http_result){0};
@@ -230,19 +239,25 @@ enum store_rc http_audit(struct http_req *req, struct store_tx *tx, const char *
   return store_of(tx)->audit_append(tx, &row);
 }
 
-enum store_rc http_event(struct http_req *req, struct store_tx *tx, const char *type,
-                         const char *subject, json_t *payload, role_set audience) {
+enum store_rc http_event_text(struct store_tx *tx, const char *type, const char *subject, const char *payload,
+                              role_set audience) {
   struct event ev = {
       .time_ms = clock_now_ms(),
       .type = type,
       .subject = subject ? subject : "",
-      /* as the wire has it (keys in the record's order, reals as written); sorting
-       * them on the single writer thread bought nothing */
-      .payload = http_json_text(req->arena, payload, HTTP_JSON_DUMP_FLAGS),
+      .payload = payload,
       .audience = audience,
   };
   if (!ev.payload) return STORE_HARD;
   return store_of(tx)->event_append(tx, &ev);
+}
+
+enum store_rc http_event(struct http_req *req, struct store_tx *tx, const char *type,
+                         const char *subject, json_t *payload, role_set audience) {
+  /* as the wire has it (keys in the record's order, reals as written); sorting them on
+   * the single writer thread bought nothing */
+  return http_event_text(tx, type, subject, http_json_text(req->arena, payload, HTTP_JSON_DUMP_FLAGS),
+                         audience);
 }
 
 /* ---- Idempotency-Key ------------------------------------------------------------------- */
