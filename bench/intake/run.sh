@@ -68,6 +68,10 @@ cpu0=$(cpu_ticks) wcpu0=$(writer_ticks)
 out=$(wrk -t"$wthreads" -c"$conns" -d"${secs}s" --latency -s "$here/intake.lua" "$hurl" -- "$token" "$mode") ||
   { echo "bench: wrk against hamyar failed: $out" >&2; exit 1; }
 cpu=$(( $(cpu_ticks) - cpu0 )) wcpu=$(( $(writer_ticks) - wcpu0 ))
+# Group commit: how many writes shared each fsync.
+metric() { awk -v m="$1" '$1 == m {print $2}' <<<"$metrics"; }
+metrics=$(curl -s "$hurl/metrics")
+commits=$(metric hamyar_store_commits_total) writes=$(metric hamyar_store_writes_total)
 kill -TERM "$hpid" 2>/dev/null || true
 wait "$hpid" || true
 hpid=
@@ -109,6 +113,8 @@ printf '| %-48s | %9s | %8s | %8s | %9s | %s |\n' "hamyar POST /api/v1/calls, 20
 [[ -n $sockerr ]] && echo "wrk: $sockerr"
 awk -v c="$cpu" -v w="$wcpu" -v n="$ok201" -v t="$(getconf CLK_TCK)" 'BEGIN { if (n > 0)
   printf "server CPU per call: %.0f µs in all threads, %.0f µs in the writer thread (the serial part)\n", c / t / n * 1e6, w / t / n * 1e6 }'
+[[ -n $commits && $commits -gt 0 ]] &&
+  awk -v c="$commits" -v w="$writes" -v s="$secs" 'BEGIN { printf "group commit: %d commits (%.0f a second), %.1f writes each on average\n", c, c / s, w / c }'
 echo
 echo "server: $answered calls answered 201; database: $rows new calls, $audited call.create audit rows;" \
      "$for_gone written for clients that had gone"
