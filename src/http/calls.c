@@ -211,9 +211,14 @@ static enum store_rc create_tx(void *cls, struct store_tx *tx) {
   if (!text || !cands_text) return STORE_HARD;
   rc = http_event_text(tx, "call.created", subject, text, ROLES_CENTRE);
   if (rc != STORE_OK) return rc;
-  size_t n = strlen(text); /* "{...}" */
-  const char *answer = arena_printf(req->arena, "%.*s,\"duplicate_candidates\":%s}", (int)(n - 1), text, cands_text);
+  static const char member[] = ",\"duplicate_candidates\":";
+  size_t n = strlen(text) - 1, m = sizeof member - 1, k = strlen(cands_text); /* text is "{...}" */
+  char *answer = arena_alloc(req->arena, n + m + k + 2);
   if (!answer) return STORE_HARD;
+  memcpy(answer, text, n);
+  memcpy(answer + n, member, m);
+  memcpy(answer + n + m, cands_text, k);
+  memcpy(answer + n + m + k, "}", 2);
   http_set_result_text(req, 201, answer);
   return STORE_OK;
 }
