@@ -5,7 +5,7 @@
  *   build/bench_store_commit [DIR] [SECONDS]
  *
  * Each store write appends one event (the smallest real write: a row plus its id);
- * every write is on disk (WAL, synchronous=FULL) before store_write() returns.
+ * every write is on disk (its WAL frames synced) before store_write() returns.
  */
 #include <pthread.h>
 #include <sqlite3.h>

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Durable HTTP writes of `hamyar serve`: wrk sends PATCH /api/v1/me (bench/lua/patch_me.lua)
 # with a bearer token over CONNECTIONS connections for SECONDS; each answered 2xx is a
-# commit on disk (WAL, synchronous=FULL). The store's own ceiling is printed beside it
+# commit on disk (its WAL frames synced). The store's own ceiling is printed beside it
 # (bench_store_commit: 1 to 64 writer threads calling store_write()), as the reference.
 #   bench/write.sh [BUILD_DIR] [SECONDS] [CONNECTIONS] [WRK_THREADS]
 # Afterwards the database is checked request by request: every 200 the server logged

@@ -199,6 +199,9 @@ static int refill(struct sse_client *c, int64_t target) {
     goto done;
   }
   for (size_t i = 0; i < f.n; i++) {
+    /* Events past the hook's last id may be committed but not yet durable: they wait
+     * for the hook that says they are. */
+    if (f.evs[i].id > target) break;
     if (format_event(&c->out, &f.evs[i]) != 0) {
       if (c->out.len) goto done; /* the rest waits for the next refill */
       log_msg(LOG_ERROR, "events.format", "event %" PRId64 " is too large to stream; skipped",

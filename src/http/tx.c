@@ -293,6 +293,8 @@ static int replay_or_mismatch(struct http_req *req) {
     http_reply_error(req, ERR_IDEMPOTENCY_MISMATCH, "Idempotency-Key", NULL);
     return 0;
   }
+  /* The record may have been read a moment before its commit is on disk. */
+  store_durable_wait(req->app->store);
   http_add_header(req, "Idempotent-Replayed", "true");
   const char *text = l.rec.response ? l.rec.response : "";
   http_reply_text(req, l.rec.status, text[0] ? "application/json" : NULL, text, strlen(text));

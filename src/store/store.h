@@ -8,8 +8,8 @@
  *   - store_write(): the callback runs on the store's single writer thread, inside a
  *     savepoint of a transaction shared with whatever other writes were waiting
  *     (group commit). store_write() returns only after that transaction is durably
- *     committed (WAL + synchronous=FULL for SQLite), so an acknowledged write is on
- *     disk. If the callback returns anything but STORE_OK its savepoint is rolled back
+ *     committed (for SQLite: the WAL synced after the commit), so an acknowledged
+ *     write is on disk. If the callback returns anything but STORE_OK its savepoint is rolled back
  *     and the other writes of the batch are unaffected. Soft failures (SQLITE_BUSY,
  *     serialization failure) are retried by the store, not by the caller.
  *   - store_read(): the callback runs on the calling thread with that thread's own
@@ -136,6 +136,8 @@ struct store_stats {
   uint64_t writes;           /* store_write() calls committed */
   uint64_t batch_hist[8];    /* commits whose batch held 1, 2-3, 4-7, ..., 64-127, >=128 writes */
   uint64_t retries;          /* soft failures retried */
+  uint64_t syncs;            /* syncs that made commits durable (one may cover several) */
+  uint64_t durable;          /* writes made durable: counted before their writers are told */
 };
 
 typedef enum store_rc (*store_tx_fn)(void *cls, struct store_tx *tx);
@@ -166,6 +168,11 @@ struct store {
    * It runs before store_write() returns to the writers of that commit, so it must be
    * quick (signal, do not work). */
   void (*set_commit_hook)(struct store *s, store_commit_hook hook, void *cls);
+  /* Returns once every write committed before the call is durable. A read may see a
+   * write a moment before it is (SQLite: between its commit and the WAL's sync); an
+   * answer that acknowledges what a read saw, such as a replayed idempotent answer,
+   * waits for this first. */
+  void (*durable_wait)(struct store *s);
   void (*stats)(struct store *s, struct store_stats *out);
   int (*schema_version)(struct store *s);
 
@@ -261,6 +268,7 @@ static inline enum store_rc store_write_async(struct store *s, store_tx_fn fn, v
 static inline enum store_rc store_read(struct store *s, store_tx_fn fn, void *cls) {
   return s->read(s, fn, cls);
 }
+static inline void store_durable_wait(struct store *s) { s->durable_wait(s); }
 static inline void store_close(struct store *s) {
   if (s) s->close(s);
 }

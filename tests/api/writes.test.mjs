@@ -34,8 +34,9 @@ function metric(text, name) {
 
 describe('durable writes', () => {
   test('64 concurrent writes on one worker thread share commits; each 200 is one audit row', async () => {
-    // One worker thread: a write that held its thread until the commit would commit
-    // alone, so a commit holding several writes shows that none did.
+    // One worker thread: a write that held its thread until it was durable would be
+    // committed alone and synced alone, so a commit or a sync covering several writes
+    // shows that none did.
     const srv = await startServer({ env: { HAMYAR_THREADS: '1' } });
     servers.push(srv);
     const admin = await srv.login('admin', ADMIN_PASSWORD);
@@ -58,7 +59,12 @@ describe('durable writes', () => {
     const commits = metric(m.text, 'hamyar_store_commit_batch_size_count');
     const alone = metric(m.text, 'hamyar_store_commit_batch_size_bucket{le="1"}');
     assert.equal(metric(m.text, 'hamyar_store_writes_total'), N + 1); // and the log-in
-    assert.ok(alone < commits, `some commit held more than one write (${alone} of ${commits} held one)`);
+    // Every answered write was made durable first, by syncs that may each cover several commits.
+    assert.equal(metric(m.text, 'hamyar_store_durable_writes_total'), N + 1);
+    const syncs = metric(m.text, 'hamyar_store_syncs_total');
+    assert.ok(syncs >= 1 && syncs <= commits, `${syncs} syncs for ${commits} commits`);
+    assert.ok(alone < commits || syncs < N + 1,
+      `some commit or sync covered more than one write (${alone} of ${commits} commits held one; ${syncs} syncs for ${N + 1} writes)`);
 
     assert.deepEqual(srv.logLines().filter((l) => l.level === 'error'), [], 'no errors logged');
   });

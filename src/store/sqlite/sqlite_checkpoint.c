@@ -7,7 +7,7 @@
  * fsync before its callers were answered. Instead the writer connection's WAL hook only
  * wakes this thread, which checkpoints PASSIVE on a connection of its own: it copies what
  * no reader still needs, never waits for a lock and never blocks the writer. Durability is
- * unchanged: a commit is durable in the WAL (synchronous=FULL) before it is answered;
+ * unchanged: a commit is durable in the WAL (synced, sqlite_sync.c) before it is answered;
  * the checkpoint only moves it.
  *
  * Should the checkpointer fall far behind (a reader holding an old snapshot for long),

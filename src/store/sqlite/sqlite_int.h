@@ -133,7 +133,23 @@ struct sq_conn {
   uint8_t audit_last_hash[32];
 };
 
-struct sq_job; /* a queued write (store_write or store_write_async); sqlite_writer.c */
+/* A queued write (store_write or store_write_async); sqlite_writer.c runs it. */
+struct sq_job {
+  store_tx_fn fn;
+  void *cls;
+  store_done_fn done; /* called once, by the sync thread, when rc is final and durable */
+  void *done_cls;
+  enum store_rc rc;
+  bool settled; /* writer only: rc is final, do not run again */
+  bool owned;   /* allocated by write_async: freed after done */
+  struct sq_job *next;
+  /* Set on the first job of a batch handed to the sync thread (sqlite_sync.c), for the
+   * whole batch: */
+  int64_t batch_last_event; /* highest event id committed, 0 when none */
+  uint64_t batch_seq;       /* the commit's number, 0 when nothing was committed */
+  size_t batch_writes;      /* jobs it committed */
+  struct sq_job *batch_next; /* the next batch waiting for the sync */
+};
 
 struct sq_store {
   struct store iface;
@@ -155,6 +171,7 @@ struct sq_store {
   store_commit_hook hook;
   void *hook_cls;
   struct sq_ckpt *ckpt; /* the checkpointer (sqlite_checkpoint.c), NULL when none */
+  struct sq_sync *sync; /* the sync thread (sqlite_sync.c), NULL when none */
 
   /* read connections */
   pthread_mutex_t readers_mu;
@@ -244,6 +261,22 @@ int sq_writer_start(struct sq_store *st, char *err, size_t errlen);
 void sq_writer_stop(struct sq_store *st);
 /* WAL checkpoints on a thread of their own (sqlite_checkpoint.c), started and stopped
  * with the writer, whose connection must be open. */
+/* ---- the sync thread (sqlite_sync.c) ---- */
+
+/* Starts it and sets the writer connection to synchronous=NORMAL (the thread syncs). */
+int sq_syncer_start(struct sq_store *st, char *err, size_t errlen);
+/* The writer hands over a finished batch: `committed` writes committed (then synced
+ * first), or 0; the sync thread calls the commit hook with last_event and the jobs'
+ * done callbacks. */
+void sq_syncer_hand(struct sq_store *st, struct sq_job *jobs, int64_t last_event, size_t committed);
+/* Syncs and answers everything handed over, then ends the thread. */
+void sq_syncer_stop(struct sq_store *st);
+void sq_durable_wait(struct store *s);
+/* sqlite_writer.c: a batch's jobs told their results (done called, owned jobs freed);
+ * or, before that, every job that succeeded marked failed. */
+void sq_jobs_finish(struct sq_job *jobs);
+void sq_jobs_fail(struct sq_job *jobs);
+
 int sq_checkpointer_start(struct sq_store *st, char *err, size_t errlen);
 void sq_checkpointer_stop(struct sq_store *st);
 enum store_rc sq_write(struct store *s, store_tx_fn fn, void *cls);

@@ -198,6 +198,7 @@ static const struct store sq_iface = {
     .write_async = sq_write_async,
     .read = sq_read,
     .set_commit_hook = sq_set_commit_hook,
+    .durable_wait = sq_durable_wait,
     .stats = sq_stats,
     .schema_version = sq_schema_version,
     .user_insert = sq_user_insert,

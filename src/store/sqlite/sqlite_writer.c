@@ -4,9 +4,11 @@
  * writer takes every job waiting, opens one transaction (BEGIN IMMEDIATE), runs each
  * job's callback inside its own savepoint — a failing callback rolls back only its own
  * savepoint — takes in the jobs queued meanwhile the same way, and commits once, so one
- * fsync (synchronous=FULL) makes the whole batch durable. Only then is each job's done
- * callback called: an acknowledged write is on disk. store_write() is the same job
- * with a done callback that wakes the caller, who sleeps until then.
+ * fsync makes the whole batch durable. The fsync is the sync thread's (sqlite_sync.c):
+ * the writer hands it the committed batch and goes on with the next, and only after
+ * the sync is each job's done callback called: an acknowledged write is on disk.
+ * store_write() is the same job with a done callback that wakes the caller, who sleeps
+ * until then.
  *
  * A soft failure (SQLITE_BUSY from another process, a failed COMMIT, a callback
  * reporting STORE_SOFT) rolls the batch back and runs it again, up to SQ_MAX_ATTEMPTS.
@@ -24,17 +26,6 @@
  * for every connection a small server has, few enough that the first job of a batch
  * waits for the others' callbacks some milliseconds at most. */
 #define SQ_BATCH_GROW_MAX 128
-
-struct sq_job {
-  store_tx_fn fn;
-  void *cls;
-  store_done_fn done; /* called once, by the writer, when rc is final and committed */
-  void *done_cls;
-  enum store_rc rc;
-  bool settled; /* writer only: rc is final, do not run again */
-  bool owned;   /* allocated by write_async: the writer frees it after done */
-  struct sq_job *next;
-};
 
 /* What one batch came to. */
 struct batch {
@@ -157,9 +148,14 @@ static int hist_bucket(size_t n) {
   return k;
 }
 
-/* Tells every job of a finished batch its result. A job's memory may be gone once
- * its done returns (store_write's job lives on its caller's stack), so it is read first. */
-static void finish_jobs(struct sq_job *jobs) {
+void sq_jobs_fail(struct sq_job *jobs) {
+  for (struct sq_job *j = jobs; j; j = j->next)
+    if (j->rc == STORE_OK) j->rc = STORE_HARD;
+}
+
+/* A job's memory may be gone once its done returns (store_write's job lives on its
+ * caller's stack), so it is read first. */
+void sq_jobs_finish(struct sq_job *jobs) {
   for (struct sq_job *j = jobs, *next; j; j = next) {
     next = j->next;
     bool owned = j->owned;
@@ -184,11 +180,7 @@ static void *writer_main(void *arg) {
     struct batch b;
     run_batch(st, jobs, &b);
 
-    /* The hook runs before the writers are told, so that when a write is
-     * acknowledged, the live stream has already been told about its events. */
     pthread_mutex_lock(&st->mu);
-    store_commit_hook hook = st->hook;
-    void *hook_cls = st->hook_cls;
     if (b.ok > 0) {
       st->stats.commits++;
       st->stats.writes += b.ok;
@@ -196,8 +188,8 @@ static void *writer_main(void *arg) {
     }
     st->stats.retries += b.retries;
     pthread_mutex_unlock(&st->mu);
-    if (b.last_event > 0 && hook) hook(hook_cls, b.last_event);
-    finish_jobs(jobs);
+    /* Durable, and then answered, by the sync thread, while this one goes on. */
+    sq_syncer_hand(st, jobs, b.last_event, b.ok);
     pthread_mutex_lock(&st->mu);
   }
   pthread_mutex_unlock(&st->mu);
@@ -205,6 +197,7 @@ static void *writer_main(void *arg) {
 }
 
 int sq_writer_start(struct sq_store *st, char *err, size_t errlen) {
+  if (sq_syncer_start(st, err, errlen) != 0) return -1;
   if (pthread_create(&st->thread, NULL, writer_main, st) != 0) {
     snprintf(err, errlen, "cannot start the writer thread for database %s", st->path);
     return -1;
@@ -222,6 +215,7 @@ void sq_writer_stop(struct sq_store *st) {
     pthread_join(st->thread, NULL);
     st->thread_started = false;
   }
+  sq_syncer_stop(st); /* after the writer: it syncs and answers the last batches */
   sq_checkpointer_stop(st);
   sq_conn_close(st->writer);
   st->writer = NULL;
