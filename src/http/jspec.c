@@ -39,12 +39,17 @@ static const struct jspec *find_spec(const struct jspec *spec, const char *name)
 }
 
 /* A string value checked for UTF-8, NUL and length; the copy goes to *out. */
-static int take_string(const struct jspec *s, json_t *v, struct arena *a, struct jspec_error *err,
-                       const char **out) {
+/* "must be text of 1 to 64 bytes": formatted only for a field that fails. */
+static int fail_shape(const struct jspec *s, struct jspec_error *err) {
   char range[64];
   bytes_phrase(range, sizeof range, s->min, s->max);
-  const char *what = s->type == JSPEC_T_TEXT ? "text" : "a string";
-  if (!json_is_string(v)) return fail(err, ERR_INVALID_FIELD, s->name, "must be %s %s", what, range);
+  return fail(err, ERR_INVALID_FIELD, s->name, "must be %s %s", s->type == JSPEC_T_TEXT ? "text" : "a string",
+              range);
+}
+
+static int take_string(const struct jspec *s, json_t *v, struct arena *a, struct jspec_error *err,
+                       const char **out) {
+  if (!json_is_string(v)) return fail_shape(s, err);
   const char *text = json_string_value(v);
   size_t len = json_string_length(v);
   if (!loc_utf8_valid(text, len))
@@ -59,8 +64,7 @@ static int take_string(const struct jspec *s, json_t *v, struct arena *a, struct
     text = norm;
     len = (size_t)n;
   }
-  if ((int64_t)len < s->min || (int64_t)len > s->max)
-    return fail(err, ERR_INVALID_FIELD, s->name, "must be %s %s", what, range);
+  if ((int64_t)len < s->min || (int64_t)len > s->max) return fail_shape(s, err);
   if (s->type == JSPEC_T_STRING) {
     text = arena_strndup(a, text, len);
     if (!text) return fail(err, ERR_INVALID_FIELD, s->name, "is too large to process");
