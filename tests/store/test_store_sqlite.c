@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/audit.h"
@@ -455,6 +456,87 @@ static enum store_rc tx_walk(void *cls, struct store_tx *tx) {
   return store_of(tx)->audit_walk(tx, check_chain, cls);
 }
 
+/* ---- the sync thread ------------------------------------------------------------ */
+
+/* A commit hook that holds the sync thread (it runs there, after the WAL's sync and
+ * before the batch counts as durable) until the test lets it go. */
+struct hook_hold {
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  bool entered, released, waited, write_done;
+  struct store *s;
+};
+
+static void holding_hook(void *cls, int64_t last_event_id) {
+  (void)last_event_id;
+  struct hook_hold *h = cls;
+  pthread_mutex_lock(&h->mu);
+  h->entered = true;
+  pthread_cond_broadcast(&h->cv);
+  while (!h->released) pthread_cond_wait(&h->cv, &h->mu);
+  pthread_mutex_unlock(&h->mu);
+}
+
+static void *durable_waiter(void *arg) {
+  struct hook_hold *h = arg;
+  store_durable_wait(h->s);
+  pthread_mutex_lock(&h->mu);
+  h->waited = true;
+  pthread_mutex_unlock(&h->mu);
+  return NULL;
+}
+
+static void hold_done(void *cls, enum store_rc rc) {
+  struct hook_hold *h = cls;
+  assert_int_equal(rc, STORE_OK);
+  pthread_mutex_lock(&h->mu);
+  h->write_done = true;
+  pthread_cond_broadcast(&h->cv);
+  pthread_mutex_unlock(&h->mu);
+}
+
+static void a_committed_write_is_answered_and_waited_for_only_once_durable(void **state) {
+  (void)state;
+  char path[128];
+  new_path(path, sizeof path);
+  struct store *s = open_ok(path, STORE_OPEN_CREATE);
+  struct hook_hold h = {.s = s};
+  pthread_mutex_init(&h.mu, NULL);
+  pthread_cond_init(&h.cv, NULL);
+  s->set_commit_hook(s, holding_hook, &h);
+  assert_int_equal(store_write_async(s, tx_event, NULL, hold_done, &h), STORE_OK);
+  pthread_mutex_lock(&h.mu);
+  while (!h.entered) pthread_cond_wait(&h.cv, &h.mu);
+  pthread_mutex_unlock(&h.mu);
+
+  /* Committed (a reader sees it) and synced, but its sync has not finished its round:
+   * neither its writer nor durable_wait() may hear of it yet. */
+  assert_int_equal(last_event(s), 1);
+  struct store_stats st;
+  s->stats(s, &st);
+  assert_int_equal(st.writes, 1);
+  assert_int_equal(st.durable, 0);
+  pthread_t t;
+  assert_int_equal(pthread_create(&t, NULL, durable_waiter, &h), 0);
+  nanosleep(&(struct timespec){.tv_nsec = 200 * 1000 * 1000}, NULL);
+  pthread_mutex_lock(&h.mu);
+  assert_false(h.waited);
+  assert_false(h.write_done);
+  h.released = true;
+  pthread_cond_broadcast(&h.cv);
+  while (!h.write_done) pthread_cond_wait(&h.cv, &h.mu);
+  pthread_mutex_unlock(&h.mu);
+  pthread_join(t, NULL);
+  assert_true(h.waited);
+  s->stats(s, &st);
+  assert_int_equal(st.durable, 1);
+  assert_int_equal(st.syncs, 1);
+  s->set_commit_hook(s, NULL, NULL);
+  store_close(s);
+  pthread_mutex_destroy(&h.mu);
+  pthread_cond_destroy(&h.cv);
+}
+
 static void a_changed_audit_row_breaks_the_chain(void **state) {
   (void)state;
   char path[128];
@@ -606,6 +688,7 @@ int main(void) {
       cmocka_unit_test(a_write_waits_for_a_lock_held_elsewhere),
       cmocka_unit_test(the_writer_survives_misbehaving_callbacks),
       cmocka_unit_test(a_changed_audit_row_breaks_the_chain),
+      cmocka_unit_test(a_committed_write_is_answered_and_waited_for_only_once_durable),
   };
   int failed = cmocka_run_group_tests_name("store: sqlite backend", tests, NULL, NULL);
   nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);

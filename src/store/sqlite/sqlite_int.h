@@ -265,9 +265,9 @@ void sq_writer_stop(struct sq_store *st);
 
 /* Starts it and sets the writer connection to synchronous=NORMAL (the thread syncs). */
 int sq_syncer_start(struct sq_store *st, char *err, size_t errlen);
-/* The writer hands over a finished batch: `committed` writes committed (then synced
- * first), or 0; the sync thread calls the commit hook with last_event and the jobs'
- * done callbacks. */
+/* The writer hands over a finished batch, holding st->mu: `committed` writes committed
+ * (then synced first), or 0; the sync thread calls the commit hook with last_event and
+ * the jobs' done callbacks. */
 void sq_syncer_hand(struct sq_store *st, struct sq_job *jobs, int64_t last_event, size_t committed);
 /* Syncs and answers everything handed over, then ends the thread. */
 void sq_syncer_stop(struct sq_store *st);

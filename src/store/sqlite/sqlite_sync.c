@@ -150,7 +150,6 @@ int sq_syncer_start(struct sq_store *st, char *err, size_t errlen) {
 
 void sq_syncer_hand(struct sq_store *st, struct sq_job *jobs, int64_t last_event, size_t committed) {
   struct sq_sync *y = st->sync;
-  pthread_mutex_lock(&st->mu);
   jobs->batch_last_event = last_event;
   jobs->batch_seq = committed ? ++y->committed : 0;
   jobs->batch_writes = committed;
@@ -161,7 +160,6 @@ void sq_syncer_hand(struct sq_store *st, struct sq_job *jobs, int64_t last_event
     y->head = jobs;
   y->tail = jobs;
   pthread_cond_signal(&y->cv);
-  pthread_mutex_unlock(&st->mu);
 }
 
 void sq_syncer_stop(struct sq_store *st) {

@@ -187,10 +187,10 @@ static void *writer_main(void *arg) {
       st->stats.batch_hist[hist_bucket(b.ok)]++;
     }
     st->stats.retries += b.retries;
-    pthread_mutex_unlock(&st->mu);
-    /* Durable, and then answered, by the sync thread, while this one goes on. */
+    /* Durable, and then answered, by the sync thread, while this one goes on. Handed
+     * over under the same lock as the count: a write counted committed is one that
+     * durable_wait() waits for. */
     sq_syncer_hand(st, jobs, b.last_event, b.ok);
-    pthread_mutex_lock(&st->mu);
   }
   pthread_mutex_unlock(&st->mu);
   return NULL;
