@@ -5,7 +5,7 @@
  * Threads: libmicrohttpd's epoll thread pool runs every callback. A request stays on
  * the worker that accepted its connection, so its context is used by one thread at a
  * time and needs no lock; while its write waits for the commit the connection is
- * suspended and the store's writer thread has it (tx.c, request.h).
+ * suspended and the store's writer (then its sync thread) has it (tx.c, request.h).
  */
 #include <arpa/inet.h>
 #include <netdb.h>

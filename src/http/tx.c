@@ -147,7 +147,7 @@ static http_status_t write_answer(struct http_req *req, enum store_rc rc) {
   return answer(req, rc);
 }
 
-/* The store's done callback, on its writer thread once the batch is on disk. It only
+/* The store's done callback, on its sync thread once the batch is on disk. It only
  * hands the result over: the connection's own worker answers (http_write_resume).
  * After the resume the request may complete at any moment, so c is not touched again. */
 static void write_committed(void *cls, enum store_rc rc) {

@@ -17,9 +17,10 @@
  *   - store_write_async(): store_write() without the wait, for a caller that must not
  *     hold a thread while a commit is pending (the HTTP server). The job joins the same
  *     queue and runs in the same batches; done(done_cls, rc) is called exactly once, on
- *     the writer thread, after the batch's COMMIT is durable (or its failure is final),
- *     with what store_write() would have returned. done must only signal (wake a
- *     thread, resume a connection): the next batch waits for it.
+ *     a thread of the store's (for SQLite its sync thread), after the batch's COMMIT is
+ *     durable (or its failure is final), with what store_write() would have returned.
+ *     done must only signal (wake a thread, resume a connection): later batches wait
+ *     for it.
  * The callback must not block on anything but the store and must not call
  * store_write()/store_read() itself.
  *
@@ -163,10 +164,10 @@ struct store {
   enum store_rc (*write_async)(struct store *s, store_tx_fn fn, void *cls, store_done_fn done,
                                void *done_cls);
 
-  /* Called on the writer thread after each commit that appended events, with the
-   * highest event id committed. The live event stream wakes its clients from it.
-   * It runs before store_write() returns to the writers of that commit, so it must be
-   * quick (signal, do not work). */
+  /* Called on a thread of the store's once a commit that appended events is durable,
+   * with the highest event id made durable. The live event stream wakes its clients
+   * from it and streams events up to that id only. It runs before store_write()
+   * returns to the writers of that commit, so it must be quick (signal, do not work). */
   void (*set_commit_hook)(struct store *s, store_commit_hook hook, void *cls);
   /* Returns once every write committed before the call is durable. A read may see a
    * write a moment before it is (SQLite: between its commit and the WAL's sync); an
