@@ -31,7 +31,8 @@ CONF
 # with the Gilan reference data), USER with ROLE added when given, `hamyar serve` on a
 # free loopback port serving WEB (a missing folder: the API only), and a bearer token
 # for USER (else the administrator). Sets hpid, hurl and token; the server's stdout and
-# its JSON log are DIR/out and DIR/log. Exits with what failed.
+# its JSON log are DIR/out and DIR/log. Exits with what failed. BENCH_BEFORE_SERVE, when
+# set, is a program run with the database's path before the server starts (to fill it).
 start_hamyar() {
   local bin=$1 dir=$2 web=$3 user=${4:-} role=${5:-}
   local root password=bench-password-123
@@ -41,6 +42,10 @@ start_hamyar() {
   if [[ -n $user ]]; then
     echo "$password" | "$bin" user add "$user" --role "$role" --password-stdin --db "$dir/h.db" >>"$dir/init" 2>&1 ||
       { echo "bench: user add failed:" >&2; cat "$dir/init" >&2; exit 1; }
+  fi
+  if [[ -n ${BENCH_BEFORE_SERVE:-} ]]; then # a script run on the database before it is served
+    "$BENCH_BEFORE_SERVE" "$dir/h.db" >>"$dir/init" 2>&1 ||
+      { echo "bench: $BENCH_BEFORE_SERVE failed:" >&2; cat "$dir/init" >&2; exit 1; }
   fi
   "$bin" serve --db "$dir/h.db" --listen 127.0.0.1:0 --web "$web" >"$dir/out" 2>"$dir/log" &
   hpid=$!
