@@ -90,6 +90,7 @@ struct cli_config {
   unsigned sse_heartbeat_s;
   bool cookie_secure;
   unsigned ring_timeout_s;   /* a phone-system call ringing this long unanswered is abandoned; 0: never */
+  uint64_t idempotency_keep_s; /* a stored answer to an Idempotency-Key is kept this long */
   unsigned lock_failures;
   uint64_t lock_window_s;
   /* the 197 desk (http/feedback.h struct feedback_config) */

@@ -73,24 +73,36 @@ static struct geo_counties *county_lookup(struct store *store) {
   return g;
 }
 
+/* A quarter of a limit, kept between 250 ms and 15 s; 0 for no limit. */
+static int64_t sweep_every(int64_t limit_ms) {
+  if (limit_ms <= 0) return 0;
+  int64_t every = limit_ms / 4;
+  return every < 250 ? 250 : every > 15000 ? 15000 : every;
+}
+
 /* Waits for SIGINT or SIGTERM and returns it. Meanwhile, every few seconds, closes the
- * phone-system calls that rang out (telephony_sweep): often enough that a ghost leaves
- * the queue within a few seconds of the timeout, rarely enough to cost nothing. */
+ * phone-system calls that rang out (telephony_sweep) and removes the stored idempotent
+ * answers past their time (http_idempotency_sweep): often enough that a ghost leaves the
+ * queue within a few seconds of the timeout, rarely enough to cost nothing. */
 static int wait_for_stop(struct app *app, const sigset_t *stop) {
-  int64_t timeout = app->em->ring_timeout_ms;
-  int64_t every_ms = timeout > 0 ? timeout / 4 : 0;
-  if (every_ms > 15000) every_ms = 15000;
-  if (timeout > 0 && every_ms < 250) every_ms = 250;
+  int64_t ring_every = sweep_every(app->em->ring_timeout_ms);
+  int64_t idem_every = sweep_every(app->cfg->idempotency_keep_ms);
+  int64_t every_ms = ring_every && ring_every < idem_every ? ring_every : idem_every;
+  int64_t ring_next = 0, idem_next = 0;
   for (;;) {
-    int sig = 0;
-    if (every_ms == 0) {
-      sigwait(stop, &sig);
-      return sig;
-    }
     struct timespec ts = {.tv_sec = every_ms / 1000, .tv_nsec = (long)(every_ms % 1000) * 1000000L};
-    sig = sigtimedwait(stop, NULL, &ts);
+    int sig = sigtimedwait(stop, NULL, &ts);
     if (sig > 0) return sig;
-    if (errno == EAGAIN) telephony_sweep(app, clock_now_ms());
+    if (errno != EAGAIN) continue;
+    int64_t now = clock_now_ms();
+    if (ring_every && now >= ring_next) {
+      telephony_sweep(app, now);
+      ring_next = now + ring_every;
+    }
+    if (now >= idem_next) {
+      http_idempotency_sweep(app, now);
+      idem_next = now + idem_every;
+    }
   }
 }
 
@@ -134,6 +146,7 @@ static int serve(const struct cli_config *cfg) {
       .cookie_secure = cfg->cookie_secure,
       .policy = &policy,
       .sse_heartbeat_s = cfg->sse_heartbeat_s,
+      .idempotency_keep_ms = (int64_t)cfg->idempotency_keep_s * 1000,
   };
   struct emergency_config em = emergency_config_default();
   em.ring_timeout_ms = (int64_t)cfg->ring_timeout_s * 1000;

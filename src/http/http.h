@@ -187,6 +187,11 @@ void http_set_result(struct http_req *req, int status, json_t *body);
 void http_set_result_text(struct http_req *req, int status, const char *text);
 void http_set_error(struct http_req *req, enum err_code code, const char *field, const char *message);
 
+/* Removes the stored idempotent answers older than app->cfg->idempotency_keep_ms (a
+ * key sent again after that is a new request), with an audit row by "system" when any
+ * went. `hamyar serve` runs it every few seconds. The number removed, or -1 (logged). */
+int http_idempotency_sweep(struct app *app, int64_t now_ms);
+
 /* Inside a write transaction: appends an audit row for this request's caller
  * (actor, ip, request id filled from req). detail: JSON object or NULL (not stolen). */
 enum store_rc http_audit(struct http_req *req, struct store_tx *tx, const char *action,
@@ -222,6 +227,7 @@ struct http_config {
   const struct account_policy *policy; /* session and lock-out limits (core/account.h);
                                           NULL: account_policy_default() */
   unsigned sse_heartbeat_s; /* seconds between ": heartbeat" lines on event streams (0: 15) */
+  int64_t idempotency_keep_ms; /* how long a stored idempotent answer is kept (0: 24 h) */
 };
 
 struct app {

@@ -301,6 +301,57 @@ static int replay_or_mismatch(struct http_req *req) {
   return 0;
 }
 
+/* ---- expiry ------------------------------------------------------------------------- */
+
+#define IDEM_KEEP_DEFAULT_MS (24 * 3600 * 1000LL)
+/* removed per transaction; a sweep takes as many as it needs */
+#define IDEM_EXPIRE_BATCH 1000
+
+struct idem_sweep {
+  struct http_req req; /* the system's: for the audit row */
+  int64_t before_ms;
+  size_t removed;
+};
+
+static enum store_rc idem_sweep_tx(void *cls, struct store_tx *tx) {
+  struct idem_sweep *sw = cls;
+  enum store_rc rc = store_of(tx)->idem_expire(tx, sw->before_ms, IDEM_EXPIRE_BATCH, &sw->removed);
+  if (rc != STORE_OK || sw->removed == 0) return rc;
+  json_t *detail = json_pack("{s:I,s:I}", "removed", (json_int_t)sw->removed, "stored_before_ms",
+                             (json_int_t)sw->before_ms);
+  rc = http_audit(&sw->req, tx, "idempotency.expire", "idempotency", detail);
+  json_decref(detail);
+  return rc;
+}
+
+int http_idempotency_sweep(struct app *app, int64_t now_ms) {
+  int64_t keep = app->cfg && app->cfg->idempotency_keep_ms > 0 ? app->cfg->idempotency_keep_ms : IDEM_KEEP_DEFAULT_MS;
+  struct arena *a = arena_new(0);
+  if (!a) {
+    log_msg(LOG_ERROR, "http.idempotency", "out of memory");
+    return -1;
+  }
+  struct idem_sweep sw = {.req = {.app = app, .arena = a, .method = "", .path = "", .ip = ""},
+                          .before_ms = now_ms - keep};
+  sw.req.who = (struct principal){.kind = PRINCIPAL_NONE, .name = "system"};
+  size_t total = 0;
+  enum store_rc rc;
+  do {
+    sw.removed = 0;
+    rc = store_write(app->store, idem_sweep_tx, &sw);
+    total += sw.removed;
+  } while (rc == STORE_OK && sw.removed == IDEM_EXPIRE_BATCH);
+  arena_free(a);
+  if (rc != STORE_OK) {
+    log_msg(LOG_ERROR, "http.idempotency", "could not remove expired idempotent answers (store result %d)", rc);
+    return -1;
+  }
+  if (total > 0)
+    log_msg(LOG_INFO, "http.idempotency", "%zu stored answers older than %lld s removed", total,
+            (long long)(keep / 1000));
+  return (int)total;
+}
+
 int http_idempotency_check(struct http_ctx *c) {
   struct http_req *req = &c->req;
   if (!(req->route->flags & HTTP_IDEMPOTENT)) return 0;

@@ -238,6 +238,9 @@ struct store {
   enum store_rc (*idem_get)(struct store_tx *tx, int64_t principal, const char *key, struct arena *a,
                             struct idem_record *out);
   enum store_rc (*idem_put)(struct store_tx *tx, const struct idem_record *r); /* CONFLICT if present */
+  /* Removes records stored before before_ms, the oldest first, at most `limit`;
+   * *removed says how many. */
+  enum store_rc (*idem_expire)(struct store_tx *tx, int64_t before_ms, size_t limit, size_t *removed);
 
   /* The 110 centre: places, units, phone-system calls, calls, incidents, timelines
    * and the call-handling figures (store_emergency.h). Reached as s->em.call_insert. */

@@ -183,6 +183,30 @@ describe('Idempotency-Key', () => {
     assert.equal(count(srv.db, 'users'), users + 1);
   });
 
+  test('a stored answer is kept idempotency_keep_s, then removed by the sweep, and the key is new again', async () => {
+    const short = await startServer({ env: { HAMYAR_IDEMPOTENCY_KEEP_S: '1' } });
+    try {
+      const root = await short.login('admin', ADMIN_PASSWORD);
+      const body = { username: 'idem.kept', password: 'idem-kept-password', roles: ['analyst'] };
+      const opts = { token: root.token, body, headers: { 'idempotency-key': 'create-idem-kept' } };
+      const first = await short.api('POST', '/api/v1/users', opts);
+      assert.equal(first.status, 201, first.text);
+      const again = await short.api('POST', '/api/v1/users', opts);
+      assert.equal(again.headers['idempotent-replayed'], 'true', 'within the second: replayed');
+      // The sweep runs every quarter of the time kept (at least every 250 ms).
+      for (let i = 0; i < 100 && count(short.db, 'idempotency') > 0; i++) await new Promise((r) => setTimeout(r, 100));
+      assert.equal(count(short.db, 'idempotency'), 0, 'the stored answer was removed');
+      assert.equal(sql(short.db, "SELECT actor FROM audit WHERE action = 'idempotency.expire' LIMIT 1"), 'system');
+      // Now the key is a new request: the name it asks for is taken.
+      const late = await short.api('POST', '/api/v1/users', opts);
+      assert.equal(code(late), 'already_exists', late.text);
+      assert.notEqual(late.headers['idempotent-replayed'], 'true');
+    } finally {
+      await short.stop();
+      removeDir(short.dir);
+    }
+  });
+
   test('a key longer than 128 characters is refused', async () => {
     const users = count(srv.db, 'users');
     const r = await post(

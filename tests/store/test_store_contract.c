@@ -100,6 +100,8 @@ static int store_contract_run(const struct store_factory *f) {
                                       teardown),
       cmocka_unit_test_setup_teardown(idempotency_records_are_stored_once_per_principal_and_key,
                                       setup, teardown),
+      cmocka_unit_test_setup_teardown(idempotency_records_expire_oldest_first_a_bounded_number_at_a_time,
+                                      setup, teardown),
       CONCURRENCY_TESTS,
       ASYNC_TESTS,
       EMERGENCY_PLACE_TESTS,

@@ -1,6 +1,6 @@
 /* sqlite_idem.c — the idempotency table: the stored answer of a creating POST, keyed by
  * who sent it and its Idempotency-Key, so that a retried request is answered, not
- * stored twice. */
+ * stored twice; and its expiry. */
 #include <string.h>
 
 #include "store/sqlite/sqlite_int.h"
@@ -45,4 +45,21 @@ enum store_rc sq_idem_put(struct store_tx *tx, const struct idem_record *r) {
       sqlite3_bind_int64(st, 7, r->created_ms) != SQLITE_OK)
     return sq_bind_failed(c, st, "idem_put");
   return sq_run(c, st, false, "idem_put");
+}
+
+/* The oldest first, through idempotency_created; a bounded number at a time, so that a
+ * sweep after a long pause never holds the writer for long. */
+enum store_rc sq_idem_expire(struct store_tx *tx, int64_t before_ms, size_t limit, size_t *removed) {
+  struct sq_conn *c = sq_conn_of(tx);
+  *removed = 0;
+  sqlite3_stmt *st = sq_stmt(c, SQ_IDEM_EXPIRE,
+                             "DELETE FROM idempotency WHERE (principal, \"key\") IN "
+                             "(SELECT principal, \"key\" FROM idempotency WHERE created_ms < ? "
+                             "ORDER BY created_ms LIMIT ?)");
+  if (!st) return STORE_HARD;
+  if (sqlite3_bind_int64(st, 1, before_ms) != SQLITE_OK || sqlite3_bind_int64(st, 2, sq_limit(limit)) != SQLITE_OK)
+    return sq_bind_failed(c, st, "idem_expire");
+  enum store_rc rc = sq_run(c, st, false, "idem_expire");
+  if (rc == STORE_OK) *removed = (size_t)sqlite3_changes(c->db);
+  return rc;
 }

@@ -66,6 +66,7 @@ enum sq_stmt_id {
   SQ_EVENT_LAST_ID,
   SQ_IDEM_GET,
   SQ_IDEM_PUT,
+  SQ_IDEM_EXPIRE,
   /* the 110 centre (store_emergency.h) */
   SQ_COUNTY_UPSERT,
   SQ_COUNTY_LIST,
@@ -338,6 +339,7 @@ enum store_rc sq_event_last_id(struct store_tx *tx, int64_t *id);
 enum store_rc sq_idem_get(struct store_tx *tx, int64_t principal, const char *key,
                           struct arena *a, struct idem_record *out);
 enum store_rc sq_idem_put(struct store_tx *tx, const struct idem_record *r);
+enum store_rc sq_idem_expire(struct store_tx *tx, int64_t before_ms, size_t limit, size_t *removed);
 
 /* the 110 centre (store_emergency.h): sqlite_places.c, sqlite_units.c, sqlite_tcalls.c,
  * sqlite_calls.c, sqlite_incidents.c, sqlite_callstats.c */

@@ -229,6 +229,7 @@ static const struct store sq_iface = {
     .event_last_id = sq_event_last_id,
     .idem_get = sq_idem_get,
     .idem_put = sq_idem_put,
+    .idem_expire = sq_idem_expire,
     .em =
         {
             .county_upsert = sq_county_upsert,
