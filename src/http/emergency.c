@@ -165,14 +165,10 @@ enum store_rc incident_record_with(struct http_req *req, struct store_tx *tx, co
   enum store_rc rc = store_of(tx)->em.timeline_append(tx, &e);
   if (rc != STORE_OK) return rc;
   json_t *detail = json_pack("{s:o,s:s,s:O?}", "number", number_json(inc, true), "text", e.text, "data", data);
-  rc = detail ? http_audit(req, tx, action, subject, detail) : STORE_HARD;
-  json_decref(detail);
-  if (rc != STORE_OK) return rc;
   json_t *payload = json_pack("{s:o,s:o}", "incident", json_incident(inc, false), "line", json_timeline_entry(&e));
   if (payload && also) json_object_update_missing(payload, also);
   const char *type = strcmp(kind, "created") == 0 ? "incident.created" : "incident.updated";
-  rc = payload ? http_event(req, tx, type, subject, payload, ROLES_CENTRE) : STORE_HARD;
-  json_decref(payload);
+  rc = http_audit_and_event(req, tx, action, subject, detail, type, payload, ROLES_CENTRE);
   if (rc == STORE_OK && line) *line = e;
   return rc;
 }

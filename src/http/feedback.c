@@ -180,15 +180,11 @@ enum store_rc feedback_record_line(struct http_req *req, struct store_tx *tx, co
   if (rc != STORE_OK) return rc;
   json_t *detail = json_pack("{s:o,s:s,s:b,s:O?}", "number", json_feedback_number(f, true), "text", e.text, "for_citizen",
                              for_citizen, "data", data);
-  rc = detail ? http_audit(req, tx, action, subject, detail) : STORE_HARD;
-  json_decref(detail);
-  if (rc != STORE_OK) return rc;
   json_t *payload = json_pack("{s:I,s:o,s:s?,s:s?,s:b,s:o}", "id", (json_int_t)f->id, "number", json_feedback_number(f, true),
                               "kind", fb_kind_name(f->kind), "status", fb_status_name(f->status), "overdue",
                               fb_is_overdue(f, e.time_ms), "assigned_to", json_id(f->assigned_to));
   const char *type = strcmp(kind, "received") == 0 ? "feedback.created" : "feedback.updated";
-  rc = payload ? http_event(req, tx, type, subject, payload, ROLES_FEEDBACK) : STORE_HARD;
-  json_decref(payload);
+  rc = http_audit_and_event(req, tx, action, subject, detail, type, payload, ROLES_FEEDBACK);
   if (rc == STORE_OK && line) *line = e;
   return rc;
 }

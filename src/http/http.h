@@ -205,6 +205,14 @@ enum store_rc http_set_page(struct http_req *req, struct store_tx *tx, json_t *i
 /* Inside a write transaction: appends an event. payload is not stolen. */
 enum store_rc http_event(struct http_req *req, struct store_tx *tx, const char *type,
                          const char *subject, json_t *payload, role_set audience);
+/* Inside a write transaction: the audit row and the event of one change, in that
+ * order. detail and payload are stolen; either NULL (a failed json_pack) is STORE_HARD. */
+enum store_rc http_audit_and_event(struct http_req *req, struct store_tx *tx, const char *action, const char *subject,
+                                   json_t *detail, const char *type, json_t *payload, role_set audience);
+/* A request without a caller, acting as "system", for hamyar's own periodic work (the
+ * sweeps): what http_audit and http_event need, so that its audit rows and events are
+ * written the one way every change is. Its strings live in `a`. */
+struct http_req http_system_req(struct app *app, struct arena *a);
 /* The same with the payload already written out (http_json_text, HTTP_JSON_DUMP_FLAGS). */
 enum store_rc http_event_text(struct store_tx *tx, const char *type, const char *subject, const char *payload,
                               role_set audience);

@@ -259,14 +259,11 @@ static enum store_rc release_units(struct http_req *req, struct store_tx *tx, co
     enum unit_status from = u->status;
     if (unit_apply_status(u, UNIT_AVAILABLE, view.now_ms) != 0) continue; /* not on it after all */
     rc = em->unit_update(tx, u);
-    const char *subject = unit_subject(req, u->id);
+    if (rc != STORE_OK) break;
     json_t *detail = json_pack("{s:s,s:s,s:I,s:s}", "from", unit_status_name(from), "to", "available", "incident_id",
                                (json_int_t)inc->id, "reason", incident_status_name(inc->status));
-    if (rc == STORE_OK) rc = detail ? http_audit(req, tx, "unit.status", subject, detail) : STORE_HARD;
-    json_decref(detail);
-    json_t *payload = json_pack("{s:o}", "unit", unit_view_json(&view, u));
-    if (rc == STORE_OK) rc = payload ? http_event(req, tx, "unit.updated", subject, payload, ROLES_CENTRE) : STORE_HARD;
-    json_decref(payload);
+    rc = http_audit_and_event(req, tx, "unit.status", unit_subject(req, u->id), detail, "unit.updated",
+                              json_pack("{s:o}", "unit", unit_view_json(&view, u)), ROLES_CENTRE);
     json_array_append_new(released, json_integer((json_int_t)u->id));
   }
   return rc;

@@ -172,8 +172,7 @@ http_status_t telephony_event(struct http_req *req) {
 
 /* ---- the ring timeout ------------------------------------------------------------------ */
 
-/* The sweep acts as "system": a request without a caller is all http_audit and
- * http_event need, so its rows and events are written the one way every change is. */
+/* The sweep acts as "system" (http_system_req). */
 struct sweep {
   struct http_req req;
   int64_t now_ms, limit_ms;
@@ -194,13 +193,11 @@ static enum store_rc sweep_tx(void *cls, struct store_tx *tx) {
     move(t, TCALL_ABANDONED, sw->now_ms);
     rc = em->tcall_update(tx, t);
     const char *subject = arena_printf(req->arena, "tcall:%lld", (long long)t->id);
+    if (rc != STORE_OK) break;
     json_t *detail = json_pack("{s:s,s:s,s:I}", "telephony_call_id", t->ext_id, "state", "abandoned",
                                "ring_timeout_s", (json_int_t)(sw->limit_ms / 1000));
-    if (rc == STORE_OK) rc = http_audit(req, tx, "telephony.ring_timeout", subject, detail);
-    json_decref(detail);
-    json_t *body = json_tcall(t);
-    if (rc == STORE_OK) rc = http_event(req, tx, state_event(t->state), subject, body, ROLES_CENTRE);
-    json_decref(body);
+    rc = http_audit_and_event(req, tx, "telephony.ring_timeout", subject, detail, state_event(t->state), json_tcall(t),
+                              ROLES_CENTRE);
     if (rc == STORE_OK) sw->closed++;
   }
   return rc;
@@ -214,9 +211,7 @@ int telephony_sweep(struct app *app, int64_t now_ms) {
     log_msg(LOG_ERROR, "telephony.ring_timeout", "out of memory");
     return -1;
   }
-  struct sweep sw = {.req = {.app = app, .arena = a, .method = "", .path = "", .ip = ""},
-                     .now_ms = now_ms, .limit_ms = cfg->ring_timeout_ms};
-  sw.req.who = (struct principal){.kind = PRINCIPAL_NONE, .name = "system"};
+  struct sweep sw = {.req = http_system_req(app, a), .now_ms = now_ms, .limit_ms = cfg->ring_timeout_ms};
   enum store_rc rc = store_write(app->store, sweep_tx, &sw);
   arena_free(a);
   if (rc != STORE_OK) {

@@ -252,6 +252,20 @@ enum store_rc http_event_text(struct store_tx *tx, const char *type, const char 
   return store_of(tx)->event_append(tx, &ev);
 }
 
+enum store_rc http_audit_and_event(struct http_req *req, struct store_tx *tx, const char *action, const char *subject,
+                                   json_t *detail, const char *type, json_t *payload, role_set audience) {
+  enum store_rc rc = detail ? http_audit(req, tx, action, subject, detail) : STORE_HARD;
+  if (rc == STORE_OK) rc = payload ? http_event(req, tx, type, subject, payload, audience) : STORE_HARD;
+  json_decref(detail);
+  json_decref(payload);
+  return rc;
+}
+
+struct http_req http_system_req(struct app *app, struct arena *a) {
+  return (struct http_req){.app = app, .arena = a, .method = "", .path = "", .ip = "",
+                           .who = {.kind = PRINCIPAL_NONE, .name = "system"}};
+}
+
 enum store_rc http_event(struct http_req *req, struct store_tx *tx, const char *type,
                          const char *subject, json_t *payload, role_set audience) {
   /* as the wire has it (keys in the record's order, reals as written); sorting them on
@@ -308,7 +322,7 @@ static int replay_or_mismatch(struct http_req *req) {
 #define IDEM_EXPIRE_BATCH 1000
 
 struct idem_sweep {
-  struct http_req req; /* the system's: for the audit row */
+  struct http_req req; /* http_system_req: for the audit row */
   int64_t before_ms;
   size_t removed;
 };
@@ -331,9 +345,7 @@ int http_idempotency_sweep(struct app *app, int64_t now_ms) {
     log_msg(LOG_ERROR, "http.idempotency", "out of memory");
     return -1;
   }
-  struct idem_sweep sw = {.req = {.app = app, .arena = a, .method = "", .path = "", .ip = ""},
-                          .before_ms = now_ms - keep};
-  sw.req.who = (struct principal){.kind = PRINCIPAL_NONE, .name = "system"};
+  struct idem_sweep sw = {.req = http_system_req(app, a), .before_ms = now_ms - keep};
   size_t total = 0;
   enum store_rc rc;
   do {
