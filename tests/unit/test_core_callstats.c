@@ -14,20 +14,10 @@
 
 #include "core/callstats.h"
 #include "locale/locale.h"
+#include "locale_fixture.h"
 
 #define T0 1759293000000LL /* 2025-10-01 04:30 UTC = 08:00 in Tehran */
 #define HOUR_MS (3600 * 1000LL)
-
-static int setup(void **state) {
-  (void)state;
-  return loc_init();
-}
-
-static int teardown(void **state) {
-  (void)state;
-  loc_done();
-  return 0;
-}
 
 /* A call rung at `ring`, answered `answer_ms` later, not linked to an incident. */
 static struct call_timing row(int64_t id, int64_t ring, int64_t answer_ms) {
@@ -334,5 +324,5 @@ int main(void) {
       cmocka_unit_test(empty), cmocka_unit_test(percentiles),    cmocka_unit_test(incident_intervals),
       cmocka_unit_test(nena),  cmocka_unit_test(priority1_goal), cmocka_unit_test(breakdowns),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, locale_setup, locale_teardown);
 }

@@ -16,23 +16,13 @@
 
 #include "core/feedback_classify.h"
 #include "locale/locale.h"
+#include "locale_fixture.h"
 
 /* The floors asserted on the held-out part, set below what was measured (see
  * docs/feedback.md) so that a change that makes the classifier clearly worse fails. */
 #define FLOOR_DEV 0.90
 #define FLOOR_TEST_KIND 0.85
 #define FLOOR_TEST_CATEGORY 0.85
-
-static int setup(void **state) {
-  (void)state;
-  return loc_init();
-}
-
-static int teardown(void **state) {
-  (void)state;
-  loc_done();
-  return 0;
-}
 
 /* Classifies `raw` the way the desk does: normalised first. */
 static void classify(const char *raw, struct fb_suggestion *s) {
@@ -242,5 +232,5 @@ int main(void) {
       cmocka_unit_test(spelling_variants),
       cmocka_unit_test(labelled_set),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, locale_setup, locale_teardown);
 }

@@ -11,17 +11,7 @@
 
 #include "core/incident_type.h"
 #include "locale/locale.h"
-
-static int setup(void **state) {
-  (void)state;
-  return loc_init();
-}
-
-static int teardown(void **state) {
-  (void)state;
-  loc_done();
-  return 0;
-}
+#include "locale_fixture.h"
 
 static bool snake_case(const char *s) {
   if (!s || !*s || s[0] == '_') return false;
@@ -244,5 +234,5 @@ int main(void) {
       cmocka_unit_test(search_persian), cmocka_unit_test(search_latin),
       cmocka_unit_test(search_limits),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, locale_setup, locale_teardown);
 }

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "locale/locale.h"
+#include "locale_fixture.h"
 #include "util/clock.h"
 
 #define HOUR_MS INT64_C(3600000)
@@ -45,17 +46,6 @@ static void assert_jdate(int64_t ms, int y, int m, int d, int h, int mi, int wd)
   assert_int_equal(j.hour, h);
   assert_int_equal(j.minute, mi);
   if (wd >= 0) assert_int_equal(j.weekday, wd);
-}
-
-static int setup(void **state) {
-  (void)state;
-  return loc_init();
-}
-
-static int teardown(void **state) {
-  (void)state;
-  loc_done();
-  return 0;
 }
 
 static void known_dates(void **state) {
@@ -479,5 +469,5 @@ int main(void) {
       cmocka_unit_test(thread_safe),
       cmocka_unit_test(init_is_idempotent),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, locale_setup, locale_teardown);
 }

@@ -13,17 +13,7 @@
 #include <unicode/utf8.h>
 
 #include "locale/locale.h"
-
-static int setup(void **state) {
-  (void)state;
-  return loc_init();
-}
-
-static int teardown(void **state) {
-  (void)state;
-  loc_done();
-  return 0;
-}
+#include "locale_fixture.h"
 
 static void digits_both_ways(void **state) {
   (void)state;
@@ -279,5 +269,5 @@ int main(void) {
       cmocka_unit_test(utf8_validator_agrees_with_icu),
       cmocka_unit_test(thread_safe),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, locale_setup, locale_teardown);
 }
