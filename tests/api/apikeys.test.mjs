@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 
 import { validateResponse } from './lib/openapi.mjs';
-import { ADMIN_PASSWORD, count, removeDir, sql, startServer } from './lib/server.mjs';
+import { ADMIN_PASSWORD, count, sql, startServer, stopAndRemove } from './lib/server.mjs';
 import { openEvents } from './lib/sse.mjs';
 
 let srv;
@@ -18,11 +18,7 @@ before(async () => {
   srv = await startServer({ env: { HAMYAR_SSE_HEARTBEAT_S: '1' } });
   admin = await srv.login('admin', ADMIN_PASSWORD);
 });
-after(async () => {
-  if (!srv) return;
-  await srv.stop();
-  removeDir(srv.dir);
-});
+after(() => stopAndRemove(srv));
 
 const code = (r) => r.json?.error?.code;
 const create = (body) => srv.api('POST', '/api/v1/apikeys', { token: admin.token, body });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { ADMIN_PASSWORD, DEMO_PASSWORD, cli, count, removeDir, sql, startServer } from './lib/server.mjs';
+import { ADMIN_PASSWORD, DEMO_PASSWORD, cli, count, sql, startServer, stopAndRemove } from './lib/server.mjs';
 
 let srv;
 let admin;
@@ -35,11 +35,7 @@ before(async () => {
   const read = await srv.api('GET', `/api/v1/users/${created.id}`, { token: admin.token });
   assert.equal(read.status, 200);
 });
-after(async () => {
-  if (!srv) return;
-  await srv.stop();
-  removeDir(srv.dir);
-});
+after(() => stopAndRemove(srv));
 
 const audit = async (query = '', token = admin.token) => {
   const r = await srv.api('GET', `/api/v1/audit${query}`, { token });

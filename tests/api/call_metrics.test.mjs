@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { RASHT, code, field, newNumber, startCentre } from './lib/centre.mjs';
-import { removeDir } from './lib/server.mjs';
+import { stopAndRemove } from './lib/server.mjs';
 
 let srv;
 let as;
@@ -54,11 +54,7 @@ before(async () => {
   await dispatchedP1(120 * SEC);
   to = iso(Date.now() + 3600 * SEC);
 });
-after(async () => {
-  if (!srv) return;
-  await srv.stop();
-  removeDir(srv.dir);
-});
+after(() => stopAndRemove(srv));
 
 describe('call-handling figures', () => {
   test('counts, intervals and goals come from the records', async () => {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { ANZALI, RASHT, RASHT_NEAR, code, field, newNumber, startCentre } from './lib/centre.mjs';
-import { count, removeDir, sql } from './lib/server.mjs';
+import { count, sql, stopAndRemove } from './lib/server.mjs';
 import { openEvents } from './lib/sse.mjs';
 
 let srv;
@@ -18,12 +18,7 @@ const streams = [];
 before(async () => {
   ({ srv, as, phoneKey: key } = await startCentre());
 });
-after(async () => {
-  for (const s of streams) s.close();
-  if (!srv) return;
-  await srv.stop();
-  removeDir(srv.dir);
-});
+after(() => stopAndRemove(srv, streams));
 
 const phone = (body) => srv.api('POST', '/api/v1/telephony/events', { apikey: key, body });
 const take = (body, opts = {}) => srv.api('POST', '/api/v1/calls', { token: as.call_taker.token, body, ...opts });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { code, field, startCentre } from './lib/centre.mjs';
-import { count, removeDir, sql } from './lib/server.mjs';
+import { count, sql, stopAndRemove } from './lib/server.mjs';
 
 let srv;
 let as;
@@ -14,11 +14,7 @@ let as;
 before(async () => {
   ({ srv, as } = await startCentre());
 });
-after(async () => {
-  if (!srv) return;
-  await srv.stop();
-  removeDir(srv.dir);
-});
+after(() => stopAndRemove(srv));
 
 const tok = (role) => as[role].token;
 const api = (method, path, role, body, opts = {}) => srv.api(method, path, { token: tok(role), body, ...opts });

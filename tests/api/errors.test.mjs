@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { validateResponse } from './lib/openapi.mjs';
-import { ADMIN_PASSWORD, count, removeDir, startServer } from './lib/server.mjs';
+import { ADMIN_PASSWORD, count, removeDir, startServer, stopAndRemove } from './lib/server.mjs';
 import { statusOf } from './lib/source.mjs';
 
 let srv;
@@ -21,11 +21,7 @@ before(async () => {
   const d = await srv.createUser(admin.token, 'err.dispatcher', ['dispatcher']);
   dispatcher = await srv.login('err.dispatcher', d.password);
 });
-after(async () => {
-  if (!srv) return;
-  await srv.stop();
-  removeDir(srv.dir);
-});
+after(() => stopAndRemove(srv));
 
 // Asserts the answer is the error `code` with the status errors.h gives it.
 function assertError(r, code, field) {

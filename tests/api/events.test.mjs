@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { validateResponse } from './lib/openapi.mjs';
-import { ADMIN_PASSWORD, removeDir, startServer } from './lib/server.mjs';
+import { ADMIN_PASSWORD, startServer, stopAndRemove } from './lib/server.mjs';
 import { openEvents } from './lib/sse.mjs';
 
 let srv;
@@ -23,12 +23,7 @@ before(async () => {
   const d = await srv.createUser(admin.token, 'events.dispatcher', ['dispatcher']);
   dispatcher = await srv.login('events.dispatcher', d.password);
 });
-after(async () => {
-  for (const s of streams) s.close();
-  if (!srv) return;
-  await srv.stop();
-  removeDir(srv.dir);
-});
+after(() => stopAndRemove(srv, streams));
 
 async function open(opts) {
   const s = await openEvents(srv, opts);

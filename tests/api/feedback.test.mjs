@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { code, field, startCentre } from './lib/centre.mjs';
-import { DEMO_PASSWORD, cli, count, removeDir, sleep, sql, startServer } from './lib/server.mjs';
+import { DEMO_PASSWORD, cli, count, removeDir, sleep, sql, startServer, stopAndRemove } from './lib/server.mjs';
 import { openEvents } from './lib/sse.mjs';
 
 let srv;
@@ -26,12 +26,7 @@ before(async () => {
   other = { user: u, token: (await srv.login('desk.supervisor2', u.password)).token };
   jalaliYear = (await srv.api('GET', '/api/v1/time')).json.jalali_latin.year;
 });
-after(async () => {
-  for (const s of streams) s.close();
-  if (!srv) return;
-  await srv.stop();
-  removeDir(srv.dir);
-});
+after(() => stopAndRemove(srv, streams));
 
 const tok = (role) => (typeof role === 'string' ? as[role].token : role.token);
 const api = (method, path, role, body, opts = {}) => srv.api(method, path, { token: tok(role), body, ...opts });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { code, field, startCentre } from './lib/centre.mjs';
-import { removeDir } from './lib/server.mjs';
+import { stopAndRemove } from './lib/server.mjs';
 
 let srv;
 let as;
@@ -20,11 +20,7 @@ before(async () => {
   year = t.year;
   today = `${t.year}-${String(t.month).padStart(2, '0')}-${String(t.day).padStart(2, '0')}`;
 });
-after(async () => {
-  if (!srv) return;
-  await srv.stop();
-  removeDir(srv.dir);
-});
+after(() => stopAndRemove(srv));
 
 const api = (method, path, role, body) => srv.api(method, path, { token: as[role].token, body });
 const stats = (q, role = 'analyst') => api('GET', `/api/v1/feedback/stats${q}`, role);

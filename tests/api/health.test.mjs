@@ -4,17 +4,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { cli, removeDir, sleep, startServer } from './lib/server.mjs';
+import { cli, sleep, startServer, stopAndRemove } from './lib/server.mjs';
 
 let srv;
 before(async () => {
   srv = await startServer();
 });
-after(async () => {
-  if (!srv) return;
-  await srv.stop();
-  removeDir(srv.dir);
-});
+after(() => stopAndRemove(srv));
 
 describe('GET /api/v1/health', () => {
   test('answers ok with the version, the schema version and the time', async () => {

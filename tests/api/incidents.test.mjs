@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { ANZALI, RASHT, code, field, newNumber, startCentre } from './lib/centre.mjs';
-import { count, removeDir, sql } from './lib/server.mjs';
+import { count, sql, stopAndRemove } from './lib/server.mjs';
 import { openEvents } from './lib/sse.mjs';
 
 let srv;
@@ -19,12 +19,7 @@ before(async () => {
   ({ srv, as } = await startCentre());
   jalaliYear = (await srv.api('GET', '/api/v1/time')).json.jalali_latin.year;
 });
-after(async () => {
-  for (const s of streams) s.close();
-  if (!srv) return;
-  await srv.stop();
-  removeDir(srv.dir);
-});
+after(() => stopAndRemove(srv, streams));
 
 const get = (path, role = 'dispatcher') => srv.api('GET', path, { token: as[role].token });
 const create = (callId, opts = {}, role = 'call_taker') =>

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 
-import { ADMIN_PASSWORD, removeDir, sleep, sql, startServer } from './lib/server.mjs';
+import { ADMIN_PASSWORD, removeDir, sleep, sql, startServer, stopAndRemove } from './lib/server.mjs';
 import { base32Decode, totp, wrongTotp } from './lib/totp.mjs';
 
 let srv;
@@ -17,11 +17,7 @@ before(async () => {
   srv = await startServer();
   admin = await srv.login('admin', ADMIN_PASSWORD);
 });
-after(async () => {
-  if (!srv) return;
-  await srv.stop();
-  removeDir(srv.dir);
-});
+after(() => stopAndRemove(srv));
 
 const code = (r) => r.json?.error?.code;
 

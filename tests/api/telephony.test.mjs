@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { ANZALI, RASHT, code, field, startCentre } from './lib/centre.mjs';
-import { auditCount, count, removeDir, sql } from './lib/server.mjs';
+import { auditCount, count, removeDir, sql, stopAndRemove } from './lib/server.mjs';
 import { openEvents } from './lib/sse.mjs';
 
 let srv;
@@ -18,12 +18,7 @@ const streams = [];
 before(async () => {
   ({ srv, as, phoneKey: key } = await startCentre());
 });
-after(async () => {
-  for (const s of streams) s.close();
-  if (!srv) return;
-  await srv.stop();
-  removeDir(srv.dir);
-});
+after(() => stopAndRemove(srv, streams));
 
 const phone = (body, opts = {}) => srv.api('POST', '/api/v1/telephony/events', { apikey: key, body, ...opts });
 const queue = (token) => srv.api('GET', '/api/v1/telephony/calls', { token });

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { ADMIN_PASSWORD, count, removeDir, sql, startServer } from './lib/server.mjs';
+import { ADMIN_PASSWORD, count, removeDir, sql, startServer, stopAndRemove } from './lib/server.mjs';
 import { totp } from './lib/totp.mjs';
 
 let srv;
@@ -17,11 +17,7 @@ before(async () => {
   const d = await srv.createUser(admin.token, 'users.dispatcher', ['dispatcher']);
   dispatcher = await srv.login('users.dispatcher', d.password);
 });
-after(async () => {
-  if (!srv) return;
-  await srv.stop();
-  removeDir(srv.dir);
-});
+after(() => stopAndRemove(srv));
 
 const code = (r) => r.json?.error?.code;
 const post = (body, opts = {}) => srv.api('POST', '/api/v1/users', { token: admin.token, body, ...opts });

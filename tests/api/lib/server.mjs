@@ -394,6 +394,16 @@ export async function startServer({ env = {}, demo = false, db, dir } = {}) {
 }
 
 // Removes a test directory (best effort; leaves it when HAMYAR_KEEP_TMP is set).
+// What a test file's after() does with its server: closes the event streams it opened,
+// stops the server (stop() asserts a clean exit) and removes its folder. srv is unset
+// when before() failed.
+export async function stopAndRemove(srv, streams = []) {
+  for (const s of streams) s.close();
+  if (!srv) return;
+  await srv.stop();
+  removeDir(srv.dir);
+}
+
 export function removeDir(dir) {
   if (process.env.HAMYAR_KEEP_TMP) return;
   rmSync(dir, { recursive: true, force: true });
