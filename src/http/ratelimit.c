@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "http/http.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 #define KEY_MAX 96 /* "bucket\x1fkey": an IPv6 address and a short bucket name fit */
@@ -25,12 +25,6 @@ struct rate_limiter {
   unsigned nslots;
   struct slot *slots;
 };
-
-static int64_t mono_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* FNV-1a: spreads keys over the table; collisions only cost a probe. */
 static uint32_t hash(const char *s) {
@@ -87,7 +81,7 @@ int ratelimit_take_retry(struct rate_limiter *rl, const char *bucket, const char
   double rate = per_minute / 60000.0; /* tokens per millisecond */
   int rc = 0;
   pthread_mutex_lock(&rl->lock);
-  int64_t now = mono_ms();
+  int64_t now = clock_mono_ms();
   bool fresh;
   struct slot *s = find_slot(rl, k, &fresh);
   if (fresh) {

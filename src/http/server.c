@@ -23,16 +23,11 @@
 #include "http/ratelimit.h"
 #include "http/request.h"
 #include "util/arena.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 /* The most of an oversized chunked body read (and dropped) to be able to answer 413. */
 #define DISCARD_MAX (4u << 20)
-
-static int64_t mono_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 static const char *peer_address(struct MHD_Connection *conn, struct arena *a) {
   const union MHD_ConnectionInfo *ci =
@@ -61,7 +56,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn) {
   }
   c->srv = srv;
   c->conn = conn;
-  c->start_ns = mono_ns();
+  c->start_ns = clock_mono_ns();
   c->route_slot = METRICS_SLOT_UNMATCHED;
   const char *raw = arena_strdup(a, uri ? uri : "");
   c->raw_uri = raw ? raw : "";
@@ -159,7 +154,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
   *con_cls = NULL;
   struct http_req *req = &c->req;
   log_set_request_id(req->id);
-  double seconds = (double)(mono_ns() - c->start_ns) / 1e9;
+  double seconds = (double)(clock_mono_ns() - c->start_ns) / 1e9;
   bool stream = req->route && (req->route->flags & HTTP_STREAM);
   metrics_record(srv->app->metrics, c->route_slot, c->status, seconds, !stream);
   const char *route = req->route ? req->route->pattern
