@@ -174,6 +174,12 @@ struct store {
    * answer that acknowledges what a read saw, such as a replayed idempotent answer,
    * waits for this first. */
   void (*durable_wait)(struct store *s);
+  /* A number that grows once a commit that changed users, sessions or API keys is
+   * durable — whatever decides who a caller is. Whoever keeps what it read of them
+   * (http/authcache.c) reads this before reading the store and trusts what it kept
+   * only while the number is unchanged. Changes made by another process (the CLI on
+   * the same database) do not count. */
+  uint64_t (*accounts_version)(struct store *s);
   void (*stats)(struct store *s, struct store_stats *out);
   int (*schema_version)(struct store *s);
 
@@ -273,6 +279,7 @@ static inline enum store_rc store_read(struct store *s, store_tx_fn fn, void *cl
   return s->read(s, fn, cls);
 }
 static inline void store_durable_wait(struct store *s) { s->durable_wait(s); }
+static inline uint64_t store_accounts_version(struct store *s) { return s->accounts_version(s); }
 static inline void store_close(struct store *s) {
   if (s) s->close(s);
 }

@@ -93,6 +93,7 @@ static int store_contract_run(const struct store_factory *f) {
                                       teardown),
       cmocka_unit_test_setup_teardown(apikeys_are_unique_by_name_found_by_hash_and_revoked, setup,
                                       teardown),
+      cmocka_unit_test_setup_teardown(accounts_version_grows_with_account_writes_only, setup, teardown),
       cmocka_unit_test_setup_teardown(audit_rows_form_a_chain_that_walks_and_verifies, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(audit_list_filters_and_pages_newest_first, setup, teardown),

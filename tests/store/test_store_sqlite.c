@@ -345,6 +345,38 @@ static void two_stores_on_one_file_take_turns(void **state) {
   store_close(b);
 }
 
+static enum store_rc tx_add_user(void *cls, struct store_tx *tx) {
+  struct user u = {.username = cls, .password_hash = "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA",
+                   .roles = ROLE_CALL_TAKER, .created_ms = 1, .password_changed_ms = 1};
+  return store_of(tx)->user_insert(tx, &u);
+}
+
+/* The accounts version is shared through <db>-accounts: a change made by another
+ * process (here another store on the file, as `hamyar apikey revoke` beside a
+ * running server) counts for every store on it, a read-only one too. */
+static void an_account_change_elsewhere_advances_every_stores_version(void **state) {
+  (void)state;
+  char path[128];
+  new_path(path, sizeof path);
+  struct store *server = open_ok(path, STORE_OPEN_CREATE);
+  struct store *cli = open_ok(path, 0);
+  struct store *ro = open_ok(path, STORE_OPEN_READONLY);
+  uint64_t v = store_accounts_version(server);
+  assert_int_equal(store_accounts_version(cli), v);
+  assert_int_equal(store_write(cli, tx_add_user, "elsewhere"), STORE_OK);
+  assert_true(store_accounts_version(server) > v);
+  assert_int_equal(store_accounts_version(ro), store_accounts_version(server));
+  v = store_accounts_version(server);
+  assert_int_equal(store_write(cli, tx_event, NULL), STORE_OK); /* not an account change */
+  assert_int_equal(store_accounts_version(server), v);
+  store_close(ro);
+  store_close(cli);
+  store_close(server);
+  char shared[160];
+  snprintf(shared, sizeof shared, "%s-accounts", path);
+  assert_int_equal(access(shared, F_OK), 0); /* kept: it is the count, not a lock */
+}
+
 /* A raw connection holds the write lock for a moment; the store waits, then writes. */
 static void a_write_waits_for_a_lock_held_elsewhere(void **state) {
   (void)state;
@@ -685,6 +717,7 @@ int main(void) {
       cmocka_unit_test(a_version_1_database_migrates_and_keeps_its_rows),
       cmocka_unit_test(a_read_only_store_reads_and_refuses_writes),
       cmocka_unit_test(two_stores_on_one_file_take_turns),
+      cmocka_unit_test(an_account_change_elsewhere_advances_every_stores_version),
       cmocka_unit_test(a_write_waits_for_a_lock_held_elsewhere),
       cmocka_unit_test(the_writer_survives_misbehaving_callbacks),
       cmocka_unit_test(a_changed_audit_row_breaks_the_chain),

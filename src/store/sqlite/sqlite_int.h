@@ -16,6 +16,7 @@
 #define HAMYAR_STORE_SQLITE_INT_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -126,6 +127,7 @@ struct sq_conn {
   pthread_t owner;               /* read connections: the thread using it */
   struct sq_conn *next;          /* read connection registry */
   int64_t event_max;             /* writer: highest event id appended in this batch */
+  bool accounts_changed;         /* writer: this batch wrote users, sessions or apikeys */
   /* writer: the last audit row appended in this transaction, so that the next append
    * need not read it back; valid only inside the batch's transaction (which holds the
    * write lock) and forgotten whenever anything is rolled back. */
@@ -149,6 +151,7 @@ struct sq_job {
   int64_t batch_last_event; /* highest event id committed, 0 when none */
   uint64_t batch_seq;       /* the commit's number, 0 when nothing was committed */
   size_t batch_writes;      /* jobs it committed */
+  bool batch_accounts;      /* it changed users, sessions or API keys */
   struct sq_job *batch_next; /* the next batch waiting for the sync */
 };
 
@@ -173,6 +176,10 @@ struct sq_store {
   void *hook_cls;
   struct sq_ckpt *ckpt; /* the checkpointer (sqlite_checkpoint.c), NULL when none */
   struct sq_sync *sync; /* the sync thread (sqlite_sync.c), NULL when none */
+  /* the accounts version (store.h, sqlite_accounts.c): in the shared <db>-accounts
+   * file, or accounts_local when that cannot be had */
+  _Atomic uint64_t *accounts;
+  _Atomic uint64_t accounts_local;
 
   /* read connections */
   pthread_mutex_t readers_mu;
@@ -269,10 +276,18 @@ int sq_syncer_start(struct sq_store *st, char *err, size_t errlen);
 /* The writer hands over a finished batch, holding st->mu: `committed` writes committed
  * (then synced first), or 0; the sync thread calls the commit hook with last_event and
  * the jobs' done callbacks. */
-void sq_syncer_hand(struct sq_store *st, struct sq_job *jobs, int64_t last_event, size_t committed);
+void sq_syncer_hand(struct sq_store *st, struct sq_job *jobs, int64_t last_event, size_t committed,
+                    bool accounts);
 /* Syncs and answers everything handed over, then ends the thread. */
 void sq_syncer_stop(struct sq_store *st);
 void sq_durable_wait(struct store *s);
+
+/* ---- the accounts version (sqlite_accounts.c) ---- */
+
+void sq_accounts_open(struct sq_store *st); /* never fails: falls back to a local count */
+void sq_accounts_close(struct sq_store *st);
+void sq_accounts_changed(struct sq_store *st); /* after a durable commit that changed accounts */
+uint64_t sq_accounts_version(struct store *s);
 /* sqlite_writer.c: a batch's jobs told their results (done called, owned jobs freed);
  * or, before that, every job that succeeded marked failed. */
 void sq_jobs_finish(struct sq_job *jobs);

@@ -182,6 +182,7 @@ static void sq_close(struct store *s) {
    * and that is the writer's job. */
   sq_readers_close(st);
   sq_writer_stop(st);
+  sq_accounts_close(st);
   pthread_mutex_destroy(&st->mu);
   pthread_cond_destroy(&st->work_cv);
   pthread_mutex_destroy(&st->readers_mu);
@@ -199,6 +200,7 @@ static const struct store sq_iface = {
     .read = sq_read,
     .set_commit_hook = sq_set_commit_hook,
     .durable_wait = sq_durable_wait,
+    .accounts_version = sq_accounts_version,
     .stats = sq_stats,
     .schema_version = sq_schema_version,
     .user_insert = sq_user_insert,
@@ -345,6 +347,7 @@ static struct store *open_store(const char *path, int flags, int upto, char *err
   pthread_mutex_init(&st->mu, NULL);
   pthread_cond_init(&st->work_cv, NULL);
   pthread_mutex_init(&st->readers_mu, NULL);
+  sq_accounts_open(st);
 
   bool readonly = (flags & STORE_OPEN_READONLY) != 0;
   int oflags = SQLITE_OPEN_READONLY;

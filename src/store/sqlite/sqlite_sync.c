@@ -89,7 +89,9 @@ static void *sync_main(void *arg) {
 
     uint64_t upto = 0, writes = 0;
     int64_t last_event = 0;
+    bool accounts = false;
     for (struct sq_job *b = list; b; b = b->batch_next) {
+      accounts = accounts || b->batch_accounts;
       if (b->batch_seq > upto) upto = b->batch_seq;
       writes += b->batch_writes;
       if (b->batch_last_event > last_event) last_event = b->batch_last_event;
@@ -98,6 +100,10 @@ static void *sync_main(void *arg) {
     if (!ok)
       for (struct sq_job *b = list; b; b = b->batch_next)
         if (b->batch_seq) sq_jobs_fail(b);
+    /* After the change is visible (committed) and before its writer is answered: a
+     * reader that kept what it read before the change is told it is stale, and one
+     * that reads the number after this reads the change too. */
+    if (accounts) sq_accounts_changed(st);
     /* The hook before the writers: when a write is acknowledged, the live stream has
      * already been told about its events. */
     if (ok && last_event > 0 && hook) hook(hook_cls, last_event);
@@ -148,9 +154,11 @@ int sq_syncer_start(struct sq_store *st, char *err, size_t errlen) {
   return 0;
 }
 
-void sq_syncer_hand(struct sq_store *st, struct sq_job *jobs, int64_t last_event, size_t committed) {
+void sq_syncer_hand(struct sq_store *st, struct sq_job *jobs, int64_t last_event, size_t committed,
+                    bool accounts) {
   struct sq_sync *y = st->sync;
   jobs->batch_last_event = last_event;
+  jobs->batch_accounts = accounts;
   jobs->batch_seq = committed ? ++y->committed : 0;
   jobs->batch_writes = committed;
   jobs->batch_next = NULL;

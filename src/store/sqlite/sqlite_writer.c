@@ -17,6 +17,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "store/sqlite/sqlite_int.h"
 #include "util/log.h"
@@ -31,6 +32,7 @@
 struct batch {
   size_t ok;          /* jobs committed */
   int64_t last_event; /* highest event id committed, 0 when none */
+  bool accounts;      /* users, sessions or API keys were written (perhaps rolled back) */
   uint64_t retries;
 };
 
@@ -85,14 +87,8 @@ static struct sq_job *take_queue(struct sq_store *st) {
   return more;
 }
 
-static enum attempt try_batch(struct sq_store *st, struct sq_job *jobs, struct batch *b) {
-  struct sq_conn *c = st->writer;
-  b->ok = 0;
-  b->last_event = 0;
-  c->event_max = 0;
-  c->audit_known = false; /* another process may have appended since the last batch */
-  enum store_rc rc = sq_exec(c, SQ_BEGIN_IMMEDIATE, "BEGIN IMMEDIATE");
-  if (rc != STORE_OK) return rc == STORE_SOFT ? ATTEMPT_RETRY : ATTEMPT_FAIL;
+/* The jobs of one attempt at a batch, inside its transaction; rolls back on failure. */
+static enum attempt run_jobs(struct sq_store *st, struct sq_conn *c, struct sq_job *jobs, struct batch *b) {
   size_t n = 0;
   for (struct sq_job *j = jobs; j; j = j->next) {
     if (!j->settled) {
@@ -118,9 +114,25 @@ static enum attempt try_batch(struct sq_store *st, struct sq_job *jobs, struct b
   return ATTEMPT_DONE;
 }
 
+static enum attempt try_batch(struct sq_store *st, struct sq_job *jobs, struct batch *b) {
+  struct sq_conn *c = st->writer;
+  b->ok = 0;
+  b->last_event = 0;
+  c->event_max = 0;
+  c->audit_known = false; /* another process may have appended since the last batch */
+  c->accounts_changed = false;
+  enum store_rc rc = sq_exec(c, SQ_BEGIN_IMMEDIATE, "BEGIN IMMEDIATE");
+  if (rc != STORE_OK) return rc == STORE_SOFT ? ATTEMPT_RETRY : ATTEMPT_FAIL;
+  enum attempt result = run_jobs(st, c, jobs, b);
+  /* Rolled back or not, readers must not trust what they kept from before. */
+  b->accounts = b->accounts || c->accounts_changed;
+  return result;
+}
+
 static void run_batch(struct sq_store *st, struct sq_job *jobs, struct batch *b) {
   int attempts = 0;
   b->retries = 0;
+  b->accounts = false;
   for (;;) {
     enum attempt a = try_batch(st, jobs, b);
     if (a == ATTEMPT_DONE) return;
@@ -190,13 +202,25 @@ static void *writer_main(void *arg) {
     /* Durable, and then answered, by the sync thread, while this one goes on. Handed
      * over under the same lock as the count: a write counted committed is one that
      * durable_wait() waits for. */
-    sq_syncer_hand(st, jobs, b.last_event, b.ok);
+    sq_syncer_hand(st, jobs, b.last_event, b.ok, b.accounts);
   }
   pthread_mutex_unlock(&st->mu);
   return NULL;
 }
 
+/* Notes a write to the tables that decide who a caller is, for accounts_version. */
+static void on_row_change(void *cls, int op, const char *db, const char *table, sqlite3_int64 rowid) {
+  struct sq_conn *c = cls;
+  (void)op;
+  (void)db;
+  (void)rowid;
+  if (!c->accounts_changed &&
+      (strcmp(table, "sessions") == 0 || strcmp(table, "users") == 0 || strcmp(table, "apikeys") == 0))
+    c->accounts_changed = true;
+}
+
 int sq_writer_start(struct sq_store *st, char *err, size_t errlen) {
+  sqlite3_update_hook(st->writer->db, on_row_change, st->writer);
   if (sq_syncer_start(st, err, errlen) != 0) return -1;
   if (pthread_create(&st->thread, NULL, writer_main, st) != 0) {
     snprintf(err, errlen, "cannot start the writer thread for database %s", st->path);
