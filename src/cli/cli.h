@@ -91,6 +91,7 @@ struct cli_config {
   bool cookie_secure;
   unsigned ring_timeout_s;   /* a phone-system call ringing this long unanswered is abandoned; 0: never */
   uint64_t idempotency_keep_s; /* a stored answer to an Idempotency-Key is kept this long */
+  uint64_t auth_cache_ms;      /* a checked credential is trusted this long unread (0: never) */
   unsigned lock_failures;
   uint64_t lock_window_s;
   /* the 197 desk (http/feedback.h struct feedback_config) */

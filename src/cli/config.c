@@ -41,6 +41,7 @@ static const struct key keys[] = {
     {"cookie_secure", K_BOOL, F(cookie_secure), 0, 0},
     {"ring_timeout_s", K_UINT, F(ring_timeout_s), 0, 86400},
     {"idempotency_keep_s", K_U64, F(idempotency_keep_s), 1, 30 * 86400},
+    {"auth_cache_ms", K_U64, F(auth_cache_ms), 0, 60000},
     {"lock_failures", K_UINT, F(lock_failures), 1, 1000},
     {"lock_window_s", K_U64, F(lock_window_s), 1, 30 * 86400},
     {"feedback_deadline_days", K_UINT, F(feedback_deadline_days), 0, 365},
@@ -196,6 +197,7 @@ static void set_defaults(struct cli_config *cfg) {
   cfg->sse_heartbeat_s = 15;
   cfg->ring_timeout_s = 120;
   cfg->idempotency_keep_s = 86400;
+  cfg->auth_cache_ms = 1000;
   cfg->cookie_secure = false;
   cfg->lock_failures = (unsigned)p.lock_failures;
   cfg->lock_window_s = (uint64_t)(p.lock_window_ms / 1000);

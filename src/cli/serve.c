@@ -147,6 +147,7 @@ static int serve(const struct cli_config *cfg) {
       .policy = &policy,
       .sse_heartbeat_s = cfg->sse_heartbeat_s,
       .idempotency_keep_ms = (int64_t)cfg->idempotency_keep_s * 1000,
+      .auth_cache_ms = cfg->auth_cache_ms ? (int64_t)cfg->auth_cache_ms : -1,
   };
   struct emergency_config em = emergency_config_default();
   em.ring_timeout_ms = (int64_t)cfg->ring_timeout_s * 1000;

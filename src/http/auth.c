@@ -11,6 +11,10 @@
  * whose SHA-256 is the session's csrf_hash (403 csrf_failed); a Bearer or ApiKey
  * caller sent its credential deliberately, so no CSRF token is needed.
  * Returns 0 with req->who filled, or -1 after answering.
+ *
+ * What the store said of a credential is kept a moment (authcache.h) and the checks
+ * run on that; a kept session that no longer passes them is read again before the
+ * caller is turned away, so only what the store holds now ends a session.
  */
 #include "http/auth.h"
 
@@ -19,6 +23,7 @@
 #include <strings.h>
 
 #include "http/accounts.h"
+#include "http/authcache.h"
 #include "util/arena.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -90,15 +95,36 @@ static int reply(struct http_req *req, enum err_code code, const char *message) 
   return -1;
 }
 
+/* The session for l->hash and its user, kept or (when !may_keep, or none is kept)
+ * read from the store; 0, or -1 when the store failed. */
+static int find_session(struct http_req *req, struct lookup *l, bool may_keep, bool *kept) {
+  struct store *s = req->app->store;
+  struct authcache *cache = req->app->authcache;
+  uint64_t version = store_accounts_version(s); /* before the read: see authcache.h */
+  *kept = may_keep && authcache_session(cache, l->hash, version, l->arena, &l->se, &l->user);
+  if (*kept) {
+    l->found = STORE_OK;
+    return 0;
+  }
+  if (store_read(s, read_session, l) != STORE_OK) return -1;
+  if (l->found == STORE_OK && !l->user.disabled) authcache_keep_session(cache, l->hash, version, &l->se, &l->user);
+  return 0;
+}
+
 static int authenticate_session(struct http_req *req, const char *token, bool via_cookie) {
   struct lookup l = {.arena = req->arena};
   if (!*token || strlen(token) > CREDENTIAL_MAX) return reply(req, ERR_UNAUTHENTICATED, NULL);
   account_token_hash(token, l.hash);
-  if (store_read(req->app->store, read_session, &l) != STORE_OK) return reply(req, ERR_INTERNAL, NULL);
-  if (l.found != STORE_OK || l.se.revoked_ms != 0) return reply(req, ERR_UNAUTHENTICATED, NULL);
-
   const struct account_policy *policy = http_account_policy(req);
   int64_t now = clock_now_ms();
+  bool kept;
+  if (find_session(req, &l, true, &kept) != 0) return reply(req, ERR_INTERNAL, NULL);
+  if (kept && account_session_check(policy, l.se.created_ms, l.se.last_seen_ms, now) != ACCOUNT_SESSION_VALID) {
+    /* Kept a while ago: the session may have been used elsewhere since. */
+    authcache_forget(req->app->authcache, l.hash);
+    if (find_session(req, &l, false, &kept) != 0) return reply(req, ERR_INTERNAL, NULL);
+  }
+  if (l.found != STORE_OK || l.se.revoked_ms != 0) return reply(req, ERR_UNAUTHENTICATED, NULL);
   struct principal anonymous = req->who;
   req->who = (struct principal){
       .kind = PRINCIPAL_USER,
@@ -150,7 +176,14 @@ static int lookup_apikey(struct http_req *req, const char *key) {
   struct lookup l = {.arena = req->arena};
   if (!account_apikey_well_formed(key)) return 1;
   account_token_hash(key, l.hash);
-  if (store_read(req->app->store, read_apikey, &l) != STORE_OK) return 2;
+  struct store *s = req->app->store;
+  uint64_t version = store_accounts_version(s);
+  if (authcache_apikey(req->app->authcache, l.hash, version, l.arena, &l.key)) {
+    l.found = STORE_OK;
+  } else {
+    if (store_read(s, read_apikey, &l) != STORE_OK) return 2;
+    if (l.found == STORE_OK) authcache_keep_apikey(req->app->authcache, l.hash, version, &l.key);
+  }
   if (l.found != STORE_OK || l.key.revoked_ms != 0) return 1;
   const char *name = arena_printf(req->arena, "apikey:%s", l.key.name);
   if (!name) return 2;

@@ -236,6 +236,7 @@ struct http_config {
                                           NULL: account_policy_default() */
   unsigned sse_heartbeat_s; /* seconds between ": heartbeat" lines on event streams (0: 15) */
   int64_t idempotency_keep_ms; /* how long a stored idempotent answer is kept (0: 24 h) */
+  int64_t auth_cache_ms; /* how long a checked credential is trusted unread (0: 1 s; < 0: never) */
 };
 
 struct app {
@@ -243,6 +244,7 @@ struct app {
   const struct http_config *cfg;
   struct event_hub *hub;        /* events.c */
   struct rate_limiter *limiter; /* ratelimit.c */
+  struct authcache *authcache;  /* authcache.c */
   struct metrics *metrics;      /* metrics.c */
   /* The 110 centre: counties for placing a coordinate (built from the store's
    * counties when serve starts; NULL when none are loaded), and the tunable rules. */

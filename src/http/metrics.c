@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http/authcache.h"
 #include "http/events.h"
 #include "http/http.h"
 #include "http/request.h"
@@ -187,10 +188,26 @@ static void render_store(struct store *store, struct out *out) {
              (unsigned long long)st.writes, (unsigned long long)cum);
 }
 
-int metrics_render(struct metrics *m, struct store *store, struct event_hub *hub, struct buf *b) {
+static void render_authcache(struct authcache *c, struct out *out) {
+  uint64_t hits, misses;
+  authcache_counts(c, &hits, &misses);
+  put(out,
+      "# HELP hamyar_auth_cache_hits_total Callers recognised from what was kept of their credential.\n"
+      "# TYPE hamyar_auth_cache_hits_total counter\n"
+      "hamyar_auth_cache_hits_total %llu\n"
+      "# HELP hamyar_auth_cache_misses_total Callers whose credential was read from the store.\n"
+      "# TYPE hamyar_auth_cache_misses_total counter\n"
+      "hamyar_auth_cache_misses_total %llu\n",
+      (unsigned long long)hits, (unsigned long long)misses);
+}
+
+int metrics_render(const struct app *app, struct buf *b) {
   struct out o = {b, 0}, *out = &o;
+  struct metrics *m = app->metrics;
+  struct event_hub *hub = app->hub;
   if (m) render_requests(m, out);
-  if (store && store->stats) render_store(store, out);
+  if (app->store && app->store->stats) render_store(app->store, out);
+  if (app->authcache) render_authcache(app->authcache, out);
   put(out,
              "# HELP hamyar_sse_clients Clients connected to the live event stream.\n"
              "# TYPE hamyar_sse_clients gauge\n"
@@ -210,7 +227,7 @@ int metrics_render(struct metrics *m, struct store *store, struct event_hub *hub
 http_status_t metrics_get(struct http_req *req) {
   struct buf b;
   buf_init(&b, 4u << 20);
-  if (metrics_render(req->app->metrics, req->app->store, req->app->hub, &b) != 0)
+  if (metrics_render(req->app, &b) != 0)
     log_msg(LOG_ERROR, "http.metrics", "the exposition passed its cap and was cut short");
   int rc = http_reply_text(req, 200, "text/plain; version=0.0.4; charset=utf-8",
                            b.data ? b.data : "", b.len);

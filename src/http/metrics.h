@@ -14,6 +14,7 @@
 #include "util/buf.h"
 
 struct metrics;
+struct app;
 struct store;
 struct event_hub;
 
@@ -29,8 +30,9 @@ void metrics_free(struct metrics *m);
 void metrics_record(struct metrics *m, int slot, int status, double seconds, int with_latency);
 
 /* Appends the exposition text: request counters, latency histograms, the store's
- * commit statistics, the number of event-stream clients and the process start time.
- * store and hub may be NULL. 0, or -1 when the buffer's cap was reached. */
-int metrics_render(struct metrics *m, struct store *store, struct event_hub *hub, struct buf *out);
+ * commit statistics, the credential cache's hits and misses, the number of
+ * event-stream clients and the process start time. Any of app's parts may be NULL.
+ * 0, or -1 when the buffer's cap was reached. */
+int metrics_render(const struct app *app, struct buf *out);
 
 #endif

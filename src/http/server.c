@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "http/authcache.h"
 #include "http/events.h"
 #include "http/metrics.h"
 #include "http/ratelimit.h"
@@ -232,6 +233,10 @@ static void release(struct http_server *srv) {
     metrics_free(app->metrics);
     app->metrics = NULL;
   }
+  if (srv->made_authcache) {
+    authcache_free(app->authcache);
+    app->authcache = NULL;
+  }
   free(srv->web_root);
   free(srv);
 }
@@ -267,7 +272,11 @@ struct http_server *http_server_start(struct app *app) {
     app->hub = event_hub_new(app->store, srv->cfg.sse_heartbeat_s);
     srv->made_hub = app->hub != NULL;
   }
-  if (!app->metrics || !app->limiter || !app->hub) {
+  if (!app->authcache) {
+    app->authcache = authcache_new(srv->cfg.auth_cache_ms == 0 ? 1000 : srv->cfg.auth_cache_ms);
+    srv->made_authcache = app->authcache != NULL;
+  }
+  if (!app->metrics || !app->limiter || !app->hub || !app->authcache) {
     log_msg(LOG_ERROR, "http.start", "out of memory starting the server");
     release(srv);
     return NULL;

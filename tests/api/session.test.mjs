@@ -117,6 +117,26 @@ describe('using a session', () => {
     const other = await srv.api('GET', '/api/v1/me', { token: admin.token });
     assert.equal(other.status, 200);
   });
+
+  test('a session is read from the database once and then kept; a change behind hamyar\'s back counts within HAMYAR_AUTH_CACHE_MS', async () => {
+    const counter = async (name) => {
+      const m = await srv.api('GET', '/metrics');
+      return Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(m.text)[1]);
+    };
+    const s = await srv.login('admin', ADMIN_PASSWORD);
+    const [hits0, misses0] = [await counter('hamyar_auth_cache_hits_total'), await counter('hamyar_auth_cache_misses_total')];
+    for (let i = 0; i < 5; i++) assert.equal((await srv.api('GET', '/api/v1/me', { token: s.token })).status, 200);
+    const hits = (await counter('hamyar_auth_cache_hits_total')) - hits0;
+    const misses = (await counter('hamyar_auth_cache_misses_total')) - misses0;
+    assert.equal(hits + misses, 5, 'each request counted once');
+    assert.ok(hits >= 3, `most of five requests in a row are answered from what was kept (${hits} were)`);
+    // Ended with the sqlite3 shell, as no hamyar process would: the server is not told,
+    // and trusts what it kept for at most the default second.
+    const hash = createHash('sha256').update(s.token).digest('hex');
+    sql(srv.db, `UPDATE sessions SET revoked_ms = 1 WHERE token_hash = X'${hash}'`);
+    await sleep(1100);
+    assert.equal((await srv.api('GET', '/api/v1/me', { token: s.token })).status, 401);
+  });
 });
 
 describe('lock-out', () => {
