@@ -102,18 +102,29 @@ enum {
   F_INCIDENT = 64,
 };
 
+/* A number's calls are found through calls_caller (migration 7), keyed by the call's
+ * epoch (id >> 10) and then the number: one probe of the index per epoch, from the
+ * newest the cursor allows down to the first, the matches then ordered. An incident's
+ * calls are fewer still through calls_incident, which serves that filter instead. */
+#define BY_EPOCH                                                                               \
+  "WITH RECURSIVE epoch(k) AS ("                                                               \
+  "SELECT (SELECT coalesce(max(id), 0) FROM calls WHERE id < ?1) >> 10 "                       \
+  "UNION ALL SELECT k - 1 FROM epoch WHERE k > 0) "
+#define FROM_EPOCHS " FROM epoch CROSS JOIN calls ON (id >> 10) = epoch.k AND caller_number = ?6"
+
 static sqlite3_stmt *list_stmt(struct sq_conn *k, unsigned mask) {
   enum sq_stmt_id id = (enum sq_stmt_id)(SQ_CALL_LIST_FIRST + mask);
   if (k->stmt[id]) return k->stmt[id];
+  bool by_epoch = (mask & F_CALLER) && !(mask & F_INCIDENT);
   /* Numbered parameters stay the same whatever the mask, so binding is uniform. */
-  char sql[768];
+  char sql[1024];
   snprintf(sql, sizeof sql,
-           "SELECT " CALL_COLS " FROM calls WHERE id < ?1%s%s%s%s%s%s%s ORDER BY id DESC "
-           "LIMIT ?9",
+           "%sSELECT " CALL_COLS "%s WHERE id < ?1%s%s%s%s%s%s%s ORDER BY id DESC LIMIT ?9",
+           by_epoch ? BY_EPOCH : "", by_epoch ? FROM_EPOCHS : " FROM calls",
            (mask & F_FROM) ? " AND created_ms >= ?2" : "",
            (mask & F_TO) ? " AND created_ms < ?3" : "", (mask & F_COUNTY) ? " AND county = ?4" : "",
            (mask & F_TYPE) ? " AND type = ?5" : "",
-           (mask & F_CALLER) ? " AND caller_number = ?6" : "",
+           (mask & F_CALLER) && !by_epoch ? " AND caller_number = ?6" : "",
            (mask & F_OUTCOME) ? " AND outcome = ?7" : "",
            (mask & F_INCIDENT) ? " AND incident_id = ?8" : "");
   return sq_stmt(k, id, sql);
