@@ -54,7 +54,11 @@ function request()
     ["Content-Type"] = "application/json",
   }
   if with_key then
-    headers["Idempotency-Key"] = string.format("bench-%d-%d-%d", id or 0, n, math.random(1, 1000000000))
+    -- A random version-4 UUID, as clients make them: keys in no particular order. The
+    -- thread and the count keep it unique whatever the random numbers.
+    headers["Idempotency-Key"] = string.format("%08x-%04x-4%03x-%04x-%04x%08x",
+      math.random(0, 0x7fffffff), math.random(0, 0xffff), math.random(0, 0xfff),
+      0x8000 + math.random(0, 0x3fff), id or 0, n)
   end
   return wrk.format("POST", "/api/v1/calls", headers, body)
 end
