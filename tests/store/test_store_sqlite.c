@@ -227,7 +227,7 @@ static void the_schema_has_the_agreed_names(void **state) {
       {"audit", "id", "time_ms", "actor_id", "actor", "action", "subject", "detail", "ip",
        "request_id", "prev_hash", "hash"},
       {"events", "id", "time_ms", "type", "subject", "payload", "audience"},
-      {"idempotency", "principal", "key", "route", "body_hash", "status", "response",
+      {"idempotency", "id", "principal", "key", "route", "body_hash", "status", "response",
        "created_ms"},
       {"schema_version", "version"},
       /* 2: the 110 centre */
@@ -622,7 +622,10 @@ static void write_v1_rows(const char *path) {
            "VALUES (1, 'user.created', 'user:1', '{}', %lld);"
            "INSERT INTO audit (id, time_ms, actor_id, actor, action, subject, detail, ip, "
            "request_id, prev_hash, hash) VALUES (1, 2, 0, 'cli', 'user.create', 'user:1', '{}', "
-           "'', '', zeroblob(32), X'%s');",
+           "'', '', zeroblob(32), X'%s');"
+           "INSERT INTO idempotency (principal, \"key\", route, body_hash, status, response, "
+           "created_ms) VALUES (1, 'k-older', 'POST /api/v1/users', zeroblob(32), 201, '{\"id\":2}', 5),"
+           "(1, 'k-newer', 'POST /api/v1/users', zeroblob(32), 201, '{\"id\":3}', 9);",
            (long long)ROLE_ADMIN, (long long)ROLE_ADMIN, hex);
   raw_exec(path, sql);
 }
@@ -646,6 +649,29 @@ static enum store_rc tx_v2_rows(void *cls, struct store_tx *tx) {
   if (rc == STORE_OK) rc = s->em.incident_next_seq(tx, 1404, &c->seq);
   c->call_id = call.id;
   return rc;
+}
+
+struct idem_check {
+  struct arena *a;
+  const char *key;
+  struct idem_record out;
+};
+
+static enum store_rc tx_idem_get(void *cls, struct store_tx *tx) {
+  struct idem_check *q = cls;
+  return store_of(tx)->idem_get(tx, 1, q->key, q->a, &q->out);
+}
+
+static enum store_rc tx_idem_put(void *cls, struct store_tx *tx) { return store_of(tx)->idem_put(tx, cls); }
+
+struct idem_sweep {
+  int64_t before;
+  size_t limit, removed;
+};
+
+static enum store_rc tx_idem_expire(void *cls, struct store_tx *tx) {
+  struct idem_sweep *w = cls;
+  return store_of(tx)->idem_expire(tx, w->before, w->limit, &w->removed);
 }
 
 static void a_version_1_database_migrates_and_keeps_its_rows(void **state) {
@@ -681,6 +707,19 @@ static void a_version_1_database_migrates_and_keeps_its_rows(void **state) {
   assert_int_equal(c.u.roles, ROLE_ADMIN);
   assert_int_equal(c.seq, 1);
   assert_true(c.call_id > 0);
+  /* stored answers kept through migration 8, still one per key, oldest expiring first */
+  struct idem_check q = {.a = c.a, .key = "k-newer"};
+  assert_int_equal(store_read(s, tx_idem_get, &q), STORE_OK);
+  assert_string_equal(q.out.response, "{\"id\":3}");
+  assert_int_equal(q.out.created_ms, 9);
+  struct idem_record again = {.principal = 1, .key = "k-older", .route = "POST /api/v1/users", .status = 201,
+                              .response = "{}", .created_ms = 10};
+  assert_int_equal(store_write(s, tx_idem_put, &again), STORE_CONFLICT);
+  struct idem_sweep sw = {.before = 8, .limit = 10};
+  assert_int_equal(store_write(s, tx_idem_expire, &sw), STORE_OK);
+  assert_int_equal(sw.removed, 1);
+  q.key = "k-older";
+  assert_int_equal(store_read(s, tx_idem_get, &q), STORE_NOT_FOUND);
   arena_free(c.a);
   store_close(s);
 

@@ -368,6 +368,30 @@ static const char m0007_caller_epoch[] =
     "DROP INDEX calls_caller_created;\n"
     "CREATE INDEX calls_caller ON calls(id >> 10, caller_number);\n";
 
+/* 8: stored idempotent answers in the order they came. Keyed by (principal, key)
+ * WITHOUT ROWID, each answer (half a kilobyte and more) was written into the key's
+ * place among the others: a random leaf page per request, split every few requests.
+ * Appended by rowid instead, only the small unique index on (principal, key) takes a
+ * random place. */
+static const char m0008_idem_append[] =
+    "CREATE TABLE idempotency_by_arrival (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  principal INTEGER NOT NULL,\n"
+    "  \"key\" TEXT NOT NULL,\n"
+    "  route TEXT NOT NULL,\n"
+    "  body_hash BLOB NOT NULL CHECK (length(body_hash) = 32),\n"
+    "  status INTEGER NOT NULL,\n"
+    "  response TEXT NOT NULL,\n"
+    "  created_ms INTEGER NOT NULL\n"
+    ");\n"
+    "INSERT INTO idempotency_by_arrival (principal, \"key\", route, body_hash, status, response, created_ms)\n"
+    "  SELECT principal, \"key\", route, body_hash, status, response, created_ms FROM idempotency\n"
+    "  ORDER BY created_ms;\n"
+    "DROP TABLE idempotency;\n"
+    "ALTER TABLE idempotency_by_arrival RENAME TO idempotency;\n"
+    "CREATE UNIQUE INDEX idempotency_key ON idempotency(principal, \"key\");\n"
+    "CREATE INDEX idempotency_created ON idempotency(created_ms);\n";
+
 static const char *const migrations[] = {
     m0001_foundation,
     m0002_emergency,
@@ -376,6 +400,7 @@ static const char *const migrations[] = {
     m0005_feedback,
     m0006_tcall_received,
     m0007_caller_epoch,
+    m0008_idem_append,
 };
 
 int sq_newest_version(void) { return (int)(sizeof migrations / sizeof migrations[0]); }

@@ -53,8 +53,8 @@ enum store_rc sq_idem_expire(struct store_tx *tx, int64_t before_ms, size_t limi
   struct sq_conn *c = sq_conn_of(tx);
   *removed = 0;
   sqlite3_stmt *st = sq_stmt(c, SQ_IDEM_EXPIRE,
-                             "DELETE FROM idempotency WHERE (principal, \"key\") IN "
-                             "(SELECT principal, \"key\" FROM idempotency WHERE created_ms < ? "
+                             "DELETE FROM idempotency WHERE id IN "
+                             "(SELECT id FROM idempotency WHERE created_ms < ? "
                              "ORDER BY created_ms LIMIT ?)");
   if (!st) return STORE_HARD;
   if (sqlite3_bind_int64(st, 1, before_ms) != SQLITE_OK || sqlite3_bind_int64(st, 2, sq_limit(limit)) != SQLITE_OK)
