@@ -190,9 +190,11 @@ static void fill_defaults(struct http_config *cfg) {
   if (!cfg->conn_limit) cfg->conn_limit = 1024;
   if (!cfg->conn_timeout_s) cfg->conn_timeout_s = 60;
   /* libmicrohttpd zeroes a connection's memory pool for every request on it, so the
-   * pool costs CPU in proportion to its size: 32 KiB (its own default) holds the
-   * headers and the read buffer; bodies stream into the request's own buffer. */
-  if (!cfg->conn_memory) cfg->conn_memory = 32 * 1024;
+   * pool costs CPU in proportion to its size (its own default of 32 KiB cost ~5% of
+   * intake's throughput over this). 16 KiB holds a browser's headers, cookies and all,
+   * several times over, and the read buffer; bodies stream into the request's own
+   * buffer. */
+  if (!cfg->conn_memory) cfg->conn_memory = 16 * 1024;
   if (!cfg->body_max) cfg->body_max = 64 * 1024;
   if (!cfg->url_max) cfg->url_max = 2048;
   if (!cfg->request_arena_max) cfg->request_arena_max = 8u << 20;

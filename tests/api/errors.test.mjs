@@ -147,6 +147,17 @@ describe('size caps', () => {
     const over = await srv.api('GET', prefix + 'a'.repeat(2049 - prefix.length));
     assertError(over, 'uri_too_long');
   });
+
+  test('a request whose headers take 6 KB (cookies, a proxy\'s additions) is served whole', async () => {
+    // The connection's memory (16 KiB, server.c) must hold this and the read buffer.
+    const cookies = Array.from({ length: 40 }, (_, i) => `tracker_${i}=${'x'.repeat(120)}`).join('; ');
+    const r = await srv.api('GET', '/api/v1/me', {
+      token: admin.token,
+      headers: { cookie: cookies, 'x-forwarded-for': '10.0.0.1, 10.0.0.2', 'user-agent': 'u'.repeat(400) },
+    });
+    assert.equal(r.status, 200, `${r.status} ${r.text}`);
+    assert.equal(r.json.username, 'admin');
+  });
 });
 
 describe('bodies', () => {
