@@ -32,7 +32,6 @@
 struct batch {
   size_t ok;          /* jobs committed */
   int64_t last_event; /* highest event id committed, 0 when none */
-  bool accounts;      /* users, sessions or API keys were written (perhaps rolled back) */
   uint64_t retries;
 };
 
@@ -87,8 +86,14 @@ static struct sq_job *take_queue(struct sq_store *st) {
   return more;
 }
 
-/* The jobs of one attempt at a batch, inside its transaction; rolls back on failure. */
-static enum attempt run_jobs(struct sq_store *st, struct sq_conn *c, struct sq_job *jobs, struct batch *b) {
+static enum attempt try_batch(struct sq_store *st, struct sq_job *jobs, struct batch *b) {
+  struct sq_conn *c = st->writer;
+  b->ok = 0;
+  b->last_event = 0;
+  c->event_max = 0;
+  c->audit_known = false; /* another process may have appended since the last batch */
+  enum store_rc rc = sq_exec(c, SQ_BEGIN_IMMEDIATE, "BEGIN IMMEDIATE");
+  if (rc != STORE_OK) return rc == STORE_SOFT ? ATTEMPT_RETRY : ATTEMPT_FAIL;
   size_t n = 0;
   for (struct sq_job *j = jobs; j; j = j->next) {
     if (!j->settled) {
@@ -114,25 +119,12 @@ static enum attempt run_jobs(struct sq_store *st, struct sq_conn *c, struct sq_j
   return ATTEMPT_DONE;
 }
 
-static enum attempt try_batch(struct sq_store *st, struct sq_job *jobs, struct batch *b) {
-  struct sq_conn *c = st->writer;
-  b->ok = 0;
-  b->last_event = 0;
-  c->event_max = 0;
-  c->audit_known = false; /* another process may have appended since the last batch */
-  c->accounts_changed = false;
-  enum store_rc rc = sq_exec(c, SQ_BEGIN_IMMEDIATE, "BEGIN IMMEDIATE");
-  if (rc != STORE_OK) return rc == STORE_SOFT ? ATTEMPT_RETRY : ATTEMPT_FAIL;
-  enum attempt result = run_jobs(st, c, jobs, b);
-  /* Rolled back or not, readers must not trust what they kept from before. */
-  b->accounts = b->accounts || c->accounts_changed;
-  return result;
-}
-
 static void run_batch(struct sq_store *st, struct sq_job *jobs, struct batch *b) {
   int attempts = 0;
   b->retries = 0;
-  b->accounts = false;
+  /* Set by on_row_change in any attempt, committed or rolled back: readers must not
+   * trust what they kept from before either way. */
+  st->writer->accounts_changed = false;
   for (;;) {
     enum attempt a = try_batch(st, jobs, b);
     if (a == ATTEMPT_DONE) return;
@@ -202,7 +194,7 @@ static void *writer_main(void *arg) {
     /* Durable, and then answered, by the sync thread, while this one goes on. Handed
      * over under the same lock as the count: a write counted committed is one that
      * durable_wait() waits for. */
-    sq_syncer_hand(st, jobs, b.last_event, b.ok, b.accounts);
+    sq_syncer_hand(st, jobs, b.last_event, b.ok, st->writer->accounts_changed);
   }
   pthread_mutex_unlock(&st->mu);
   return NULL;
