@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "store/sqlite/sqlite_int.h"
-#include "util/arena.h"
 
 #define INCIDENT_COLS                                                                         \
   "id, year, seq, type, priority, status, county, has_location, lat, lon, address, "        \
@@ -205,35 +204,21 @@ static int latest_update_first(const void *x, const void *y) {
  * runs before every call is stored, so each state's time range is read straight off
  * the incidents_status_updated index and the few rows are ordered here: an IN list
  * and an ORDER BY would have SQLite build two temporary b-trees every time. */
+#define OPEN_IN(status) "SELECT " INCIDENT_COLS " FROM incidents WHERE status = " #status " AND updated_ms >= ?1"
+
 enum store_rc sq_incident_list_open_since(struct store_tx *tx, int64_t since_ms, struct arena *a,
                                           struct incident **out, size_t *n) {
   struct sq_conn *c = sq_conn_of(tx);
   sqlite3_stmt *st = sq_stmt(c, SQ_INCIDENT_LIST_OPEN_SINCE,
-                             "SELECT " INCIDENT_COLS " FROM incidents WHERE status = ?1 AND updated_ms >= ?2");
+                             OPEN_IN(0) " UNION ALL " OPEN_IN(1) " UNION ALL " OPEN_IN(2) " UNION ALL " OPEN_IN(3));
   if (!st) return STORE_HARD;
-  struct incident *part[INC_CLEARED];
-  size_t count[INC_CLEARED], total = 0;
-  for (int status = INC_PENDING; status < INC_CLEARED; status++) {
-    if (sqlite3_bind_int(st, 1, status) != SQLITE_OK || sqlite3_bind_int64(st, 2, since_ms) != SQLITE_OK)
-      return sq_bind_failed(c, st, "incident_list_open_since");
-    void *arr = NULL;
-    enum store_rc rc =
-        sq_fetch_all(c, st, "incident_list_open_since", read_incident, a, sizeof **out, &arr, &count[status]);
-    if (rc != STORE_OK) return rc;
-    part[status] = arr;
-    total += count[status];
-  }
-  struct incident *all = arena_alloc(a, (total ? total : 1) * sizeof *all);
-  if (!all) return sq_oom("incident_list_open_since");
-  size_t k = 0;
-  for (int status = INC_PENDING; status < INC_CLEARED; status++) {
-    if (count[status]) memcpy(all + k, part[status], count[status] * sizeof *all);
-    k += count[status];
-  }
-  qsort(all, total, sizeof *all, latest_update_first);
-  *out = all;
-  *n = total;
-  return STORE_OK;
+  if (sqlite3_bind_int64(st, 1, since_ms) != SQLITE_OK)
+    return sq_bind_failed(c, st, "incident_list_open_since");
+  void *arr = NULL;
+  enum store_rc rc = sq_fetch_all(c, st, "incident_list_open_since", read_incident, a, sizeof **out, &arr, n);
+  *out = arr;
+  if (rc == STORE_OK && *n > 1) qsort(*out, *n, sizeof **out, latest_update_first);
+  return rc;
 }
 
 /* ---- timelines ------------------------------------------------------------------ */
