@@ -107,7 +107,7 @@ static int find_session(struct http_req *req, struct lookup *l, bool may_keep, b
     return 0;
   }
   if (store_read(s, read_session, l) != STORE_OK) return -1;
-  if (l->found == STORE_OK && !l->user.disabled) authcache_keep_session(cache, l->hash, version, &l->se, &l->user);
+  if (l->found == STORE_OK) authcache_keep_session(cache, l->hash, version, &l->se, &l->user);
   return 0;
 }
 

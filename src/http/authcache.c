@@ -26,7 +26,7 @@ struct slot {
   int64_t user_id, created_ms, last_seen_ms, unit_id;
   uint8_t csrf_hash[32];
   role_set roles;
-  bool disabled, latin_digits;
+  bool latin_digits;
   char name[NAME_MAX_LEN + 1]; /* the user's or the key's */
 };
 
@@ -107,8 +107,7 @@ bool authcache_session(struct authcache *c, const uint8_t hash[32], uint64_t ver
   *se = (struct session){.id = s.id, .user_id = s.user_id, .created_ms = s.created_ms, .last_seen_ms = s.last_seen_ms};
   memcpy(se->token_hash, s.hash, 32);
   memcpy(se->csrf_hash, s.csrf_hash, 32);
-  *user = (struct user){.id = s.user_id, .username = name, .roles = s.roles, .disabled = s.disabled,
-                        .latin_digits = s.latin_digits};
+  *user = (struct user){.id = s.user_id, .username = name, .roles = s.roles, .latin_digits = s.latin_digits};
   return true;
 }
 
@@ -116,8 +115,8 @@ void authcache_keep_session(struct authcache *c, const uint8_t hash[32], uint64_
                             const struct session *se, const struct user *user) {
   struct slot s = {.kind = SESSION, .version = version, .kept_ms = clock_mono_ms(), .id = se->id,
                    .user_id = user->id, .created_ms = se->created_ms, .last_seen_ms = se->last_seen_ms,
-                   .roles = user->roles, .disabled = user->disabled, .latin_digits = user->latin_digits};
-  if (se->revoked_ms != 0 || !copy_name(s.name, user->username)) return;
+                   .roles = user->roles, .latin_digits = user->latin_digits};
+  if (se->revoked_ms != 0 || user->disabled || !copy_name(s.name, user->username)) return;
   memcpy(s.hash, hash, 32);
   memcpy(s.csrf_hash, se->csrf_hash, 32);
   keep(c, &s);

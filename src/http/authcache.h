@@ -32,16 +32,17 @@ struct authcache *authcache_new(int64_t keep_ms);
 void authcache_free(struct authcache *c);
 
 /* A session with the parts of its user that authentication uses (id, username,
- * roles, disabled, latin_digits; user's other strings NULL). true when found:
+ * roles, latin_digits; never disabled; user's other strings NULL). true when found:
  * *se and *user filled, the username copied into a. */
 bool authcache_session(struct authcache *c, const uint8_t hash[32], uint64_t version, struct arena *a,
                        struct session *se, struct user *user);
 /* Keeps a session read from the store while the store's accounts_version was
- * `version` (read before the store). */
+ * `version` (read before the store); a revoked session or a disabled user's is not
+ * kept. */
 void authcache_keep_session(struct authcache *c, const uint8_t hash[32], uint64_t version,
                             const struct session *se, const struct user *user);
 
-/* The same for an API key (id, name, role, unit_id, revoked_ms; name copied into a). */
+/* The same for an API key (id, name, role, unit_id; never revoked; name copied into a). */
 bool authcache_apikey(struct authcache *c, const uint8_t hash[32], uint64_t version, struct arena *a,
                       struct apikey *key);
 void authcache_keep_apikey(struct authcache *c, const uint8_t hash[32], uint64_t version,

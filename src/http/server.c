@@ -199,6 +199,7 @@ static void fill_defaults(struct http_config *cfg) {
   if (!cfg->url_max) cfg->url_max = 2048;
   if (!cfg->request_arena_max) cfg->request_arena_max = 8u << 20;
   if (!cfg->sse_heartbeat_s) cfg->sse_heartbeat_s = 15;
+  if (!cfg->auth_cache_ms) cfg->auth_cache_ms = 1000;
 }
 
 /* The sockets address for host:port; -1 (logged) when host is not an address. */
@@ -275,7 +276,7 @@ struct http_server *http_server_start(struct app *app) {
     srv->made_hub = app->hub != NULL;
   }
   if (!app->authcache) {
-    app->authcache = authcache_new(srv->cfg.auth_cache_ms == 0 ? 1000 : srv->cfg.auth_cache_ms);
+    app->authcache = authcache_new(srv->cfg.auth_cache_ms);
     srv->made_authcache = app->authcache != NULL;
   }
   if (!app->metrics || !app->limiter || !app->hub || !app->authcache) {

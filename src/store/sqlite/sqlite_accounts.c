@@ -36,8 +36,12 @@ void sq_accounts_open(struct sq_store *st) {
   int fd = open(name, (readonly ? O_RDONLY : O_RDWR | O_CREAT) | O_CLOEXEC, 0644);
   struct stat sb;
   void *map = MAP_FAILED;
-  if (fd >= 0 && fstat(fd, &sb) == 0 && (sb.st_size >= MAP_BYTES || (!readonly && ftruncate(fd, MAP_BYTES) == 0)))
-    map = mmap(NULL, MAP_BYTES, readonly ? PROT_READ : PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  if (fd >= 0 && fstat(fd, &sb) == 0) {
+    if (sb.st_size >= MAP_BYTES || (!readonly && ftruncate(fd, MAP_BYTES) == 0))
+      map = mmap(NULL, MAP_BYTES, readonly ? PROT_READ : PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    else if (readonly)
+      errno = ENOENT; /* a writer is making it this very moment: as if not made yet */
+  }
   if (map != MAP_FAILED) {
     st->accounts = map;
   } else if (!readonly || errno != ENOENT) {
