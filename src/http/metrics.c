@@ -186,6 +186,26 @@ static void render_store(struct store *store, struct out *out) {
              "hamyar_store_commit_batch_size_sum %llu\n"
              "hamyar_store_commit_batch_size_count %llu\n",
              (unsigned long long)st.writes, (unsigned long long)cum);
+  put(out, "# HELP hamyar_store_sync_duration_seconds How long each sync of the log took: the disk's part of "
+           "every acknowledged write's wait.\n"
+           "# TYPE hamyar_store_sync_duration_seconds histogram\n");
+  cum = 0;
+  for (int i = 0; i < STORE_SYNC_BUCKETS; i++) {
+    cum += st.sync_hist[i];
+    if (i < STORE_SYNC_BUCKETS - 1)
+      put(out, "hamyar_store_sync_duration_seconds_bucket{le=\"%g\"} %llu\n",
+          (double)((uint64_t)STORE_SYNC_BUCKET_US << i) / 1e6, (unsigned long long)cum);
+    else
+      put(out, "hamyar_store_sync_duration_seconds_bucket{le=\"+Inf\"} %llu\n", (unsigned long long)cum);
+  }
+  put(out,
+      "hamyar_store_sync_duration_seconds_sum %.6f\n"
+      "hamyar_store_sync_duration_seconds_count %llu\n"
+      "# HELP hamyar_store_writer_busy_seconds_total Time the single writer spent running batches; "
+      "its rate is how busy the serial part of every write is.\n"
+      "# TYPE hamyar_store_writer_busy_seconds_total counter\n"
+      "hamyar_store_writer_busy_seconds_total %.6f\n",
+      (double)st.sync_us / 1e6, (unsigned long long)cum, (double)st.writer_busy_us / 1e6);
 }
 
 static void render_authcache(struct authcache *c, struct out *out) {

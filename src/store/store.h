@@ -132,6 +132,9 @@ struct idem_record {
   int64_t created_ms;
 };
 
+#define STORE_SYNC_BUCKETS 10
+#define STORE_SYNC_BUCKET_US 250 /* the first bucket's bound; each next one doubles it */
+
 struct store_stats {
   uint64_t commits;          /* write transactions committed */
   uint64_t writes;           /* store_write() calls committed */
@@ -139,6 +142,12 @@ struct store_stats {
   uint64_t retries;          /* soft failures retried */
   uint64_t syncs;            /* syncs that made commits durable (one may cover several) */
   uint64_t durable;          /* writes made durable: counted before their writers are told */
+  /* How long those syncs took (the disk's part of every acknowledged write's wait):
+   * sync_hist[i] counts syncs of at most STORE_SYNC_BUCKET_US << i µs, the last one
+   * the slower ones; sync_us is their sum. */
+  uint64_t sync_hist[STORE_SYNC_BUCKETS];
+  uint64_t sync_us;
+  uint64_t writer_busy_us; /* time the single writer spent running batches */
 };
 
 typedef enum store_rc (*store_tx_fn)(void *cls, struct store_tx *tx);

@@ -27,7 +27,7 @@ function updateRows(db) {
 }
 
 function metric(text, name) {
-  const m = new RegExp(`^${name.replace(/[{}"=+]/g, '\\$&')} (\\d+)$`, 'm').exec(text);
+  const m = new RegExp(`^${name.replace(/[{}"=+]/g, '\\$&')} ([0-9.e+-]+)$`, 'm').exec(text);
   assert.ok(m, `metric ${name} missing`);
   return Number(m[1]);
 }
@@ -65,6 +65,19 @@ describe('durable writes', () => {
     assert.ok(syncs >= 1 && syncs <= commits, `${syncs} syncs for ${commits} commits`);
     assert.ok(alone < commits || syncs < N + 1,
       `some commit or sync covered more than one write (${alone} of ${commits} commits held one; ${syncs} syncs for ${N + 1} writes)`);
+    // Each of those syncs was timed: a cumulative histogram whose count is the syncs.
+    const buckets = [...m.text.matchAll(/^hamyar_store_sync_duration_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm)];
+    assert.equal(buckets.length, 10);
+    assert.equal(buckets.at(-1)[1], '+Inf');
+    const bound = (b) => (b[1] === '+Inf' ? Infinity : Number(b[1]));
+    for (let i = 1; i < buckets.length; i++) {
+      assert.ok(bound(buckets[i]) > bound(buckets[i - 1]), `bucket bounds grow: ${buckets[i - 1][1]}, ${buckets[i][1]}`);
+      assert.ok(Number(buckets[i][2]) >= Number(buckets[i - 1][2]), 'counts are cumulative');
+    }
+    assert.equal(Number(buckets.at(-1)[2]), syncs);
+    assert.equal(metric(m.text, 'hamyar_store_sync_duration_seconds_count'), syncs);
+    assert.ok(metric(m.text, 'hamyar_store_sync_duration_seconds_sum') > 0, 'a sync takes some time');
+    assert.ok(metric(m.text, 'hamyar_store_writer_busy_seconds_total') > 0, 'the writer ran the batches');
 
     assert.deepEqual(srv.logLines().filter((l) => l.level === 'error'), [], 'no errors logged');
   });

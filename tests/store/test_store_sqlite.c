@@ -565,6 +565,11 @@ static void a_committed_write_is_answered_and_waited_for_only_once_durable(void 
   s->stats(s, &st);
   assert_int_equal(st.durable, 1);
   assert_int_equal(st.syncs, 1);
+  /* That sync was timed, once, and the writer's batch too. */
+  uint64_t timed = 0;
+  for (int i = 0; i < STORE_SYNC_BUCKETS; i++) timed += st.sync_hist[i];
+  assert_int_equal(timed, 1);
+  assert_true(st.writer_busy_us > 0);
   s->set_commit_hook(s, NULL, NULL);
   store_close(s);
   pthread_mutex_destroy(&h.mu);

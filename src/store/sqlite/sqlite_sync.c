@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "store/sqlite/sqlite_int.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 struct sq_sync {
@@ -96,7 +97,9 @@ static void *sync_main(void *arg) {
       writes += b->batch_writes;
       if (b->batch_last_event > last_event) last_event = b->batch_last_event;
     }
+    int64_t began = clock_mono_ns();
     bool ok = upto == 0 || sync_wal(y);
+    int64_t took_us = (clock_mono_ns() - began) / 1000;
     if (!ok)
       for (struct sq_job *b = list; b; b = b->batch_next)
         if (b->batch_seq) sq_jobs_fail(b);
@@ -112,6 +115,10 @@ static void *sync_main(void *arg) {
     if (ok && upto) {
       st->stats.syncs++;
       st->stats.durable += writes;
+      st->stats.sync_us += (uint64_t)took_us;
+      int i = 0;
+      while (i < STORE_SYNC_BUCKETS - 1 && took_us > (int64_t)STORE_SYNC_BUCKET_US << i) i++;
+      st->stats.sync_hist[i]++;
     }
     pthread_cond_broadcast(&y->done_cv);
     pthread_mutex_unlock(&st->mu);

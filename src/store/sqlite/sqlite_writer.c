@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "store/sqlite/sqlite_int.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 #define SQ_MAX_ATTEMPTS 10
@@ -182,9 +183,12 @@ static void *writer_main(void *arg) {
     pthread_mutex_unlock(&st->mu);
 
     struct batch b;
+    int64_t began = clock_mono_ns();
     run_batch(st, jobs, &b);
+    int64_t took_us = (clock_mono_ns() - began) / 1000;
 
     pthread_mutex_lock(&st->mu);
+    st->stats.writer_busy_us += (uint64_t)took_us;
     if (b.ok > 0) {
       st->stats.commits++;
       st->stats.writes += b.ok;
