@@ -3,8 +3,9 @@
  *
  * POST /api/v1/calls stores the call and answers it with its "duplicate_candidates"
  * (repeat.h ranks them; a call is never refused for being a repeat). They are looked
- * for in a read transaction just before the write, off the single writer thread, unless
- * the caller and place come from the phone system's record, which only the write reads. When the call
+ * for just before the write, off the single writer thread, among the open incidents
+ * an earlier call read while none has changed since (repeats.h), unless the caller and
+ * place come from the phone system's record, which only the write reads. When the call
  * names the phone system's call (telephony_call_id), the ring and answer times, the
  * caller's number and the location come from that record unless the request gives
  * them, and the record is marked as taken (it leaves the queue). The county is
@@ -24,6 +25,7 @@
 #include "http/accounts.h"
 #include "http/emergency.h"
 #include "http/jspec.h"
+#include "http/repeats.h"
 #include "http/routes.h"
 #include "locale/locale.h"
 #include "util/arena.h"
@@ -33,8 +35,6 @@
 #define PAGE_MAX 200
 /* more than a call-taker reads while the caller waits */
 #define CANDIDATES_MAX 10
-/* calls of one incident looked at for "same caller": the newest are the ones in the window */
-#define CALLERS_PER_INCIDENT 100
 
 static const char *call_subject(struct http_req *req, int64_t id) {
   return arena_printf(req->arena, "call:%lld", (long long)id);
@@ -42,36 +42,19 @@ static const char *call_subject(struct http_req *req, int64_t id) {
 
 /* ---- duplicate candidates ----------------------------------------------------------- */
 
-/* The open incidents call c may repeat, ranked: at most CANDIDATES_MAX in cands (their
- * incidents in the request's arena), how many in *m. */
+/* The open incidents call c may repeat, ranked, read inside tx (the write that takes
+ * the phone system's record): at most CANDIDATES_MAX in cands (their incidents in the
+ * request's arena), how many in *m. */
 static enum store_rc find_candidates(struct http_req *req, struct store_tx *tx, const struct call *c,
                                      struct repeat_candidate *cands, size_t *m) {
-  struct store_emergency *em = &store_of(tx)->em;
   const struct repeat_config *cfg = &http_emergency_config(req)->repeat;
   int64_t window = cfg->same_caller_window_ms > cfg->nearby_window_ms ? cfg->same_caller_window_ms
                                                                       : cfg->nearby_window_ms;
-  struct incident *incs;
+  struct repeat_incident *ri;
   size_t n;
   *m = 0;
-  enum store_rc rc = em->incident_list_open_since(tx, c->created_ms - window, req->arena, &incs, &n);
+  enum store_rc rc = repeats_read(tx, c->created_ms - window, req->arena, &ri, &n);
   if (rc != STORE_OK) return rc;
-  struct repeat_incident *ri = arena_alloc(req->arena, (n ? n : 1) * sizeof *ri);
-  if (!ri) return STORE_HARD;
-  for (size_t i = 0; i < n; i++) {
-    struct call_filter f = {.incident_id = incs[i].id, .outcome = -1, .limit = CALLERS_PER_INCIDENT};
-    struct call *calls;
-    size_t ncalls;
-    rc = em->call_list(tx, &f, req->arena, &calls, &ncalls);
-    if (rc != STORE_OK) return rc;
-    const char **callers = arena_alloc(req->arena, (ncalls ? ncalls : 1) * sizeof *callers);
-    int64_t *times = arena_alloc(req->arena, (ncalls ? ncalls : 1) * sizeof *times);
-    if (!callers || !times) return STORE_HARD;
-    for (size_t k = 0; k < ncalls; k++) {
-      callers[k] = calls[k].caller_number;
-      times[k] = calls[k].created_ms;
-    }
-    ri[i] = (struct repeat_incident){.inc = &incs[i], .callers = callers, .call_ms = times, .ncallers = ncalls};
-  }
   *m = repeat_candidates(c, ri, n, cfg, cands, CANDIDATES_MAX);
   return STORE_OK;
 }
@@ -98,9 +81,9 @@ static json_t *candidates_json(struct http_req *req, const struct repeat_candida
 struct new_call {
   struct call c;        /* as the request gives it */
   bool ring_given, answer_given;
-  /* Looked for in a read transaction before the write when the request alone says
-   * who called and from where (no telephony_call_id), so that the single writer only
-   * stores the call; otherwise looked for inside the write. */
+  /* Looked for before the write (repeats_find) when the request alone says who called
+   * and from where (no telephony_call_id), so that the single writer only stores the
+   * call; otherwise looked for inside the write. */
   bool searched;
   struct repeat_candidate cands[CANDIDATES_MAX];
   size_t ncands;
@@ -223,12 +206,6 @@ static enum store_rc create_tx(void *cls, struct store_tx *tx) {
   return STORE_OK;
 }
 
-static enum store_rc search_tx(void *cls, struct store_tx *tx) {
-  struct http_req *req = cls;
-  struct new_call *nc = req->ctx;
-  return find_candidates(req, tx, &nc->c, nc->cands, &nc->ncands);
-}
-
 /* Parses an optional RFC 3339 field; replies 400 and returns -1 when malformed. */
 static int time_field(struct http_req *req, const char *name, const char *text, int64_t *out, bool *given) {
   *given = text != NULL;
@@ -288,7 +265,8 @@ http_status_t calls_create(struct http_req *req) {
   c->taker_id = req->who.kind == PRINCIPAL_USER ? req->who.id : 0;
   req->ctx = nc;
   if (!c->telephony_call_id) {
-    if (store_read(req->app->store, search_tx, req) != STORE_OK)
+    if (repeats_find(req->app->repeats, req->app->store, c, &http_emergency_config(req)->repeat, req->arena,
+                     nc->cands, CANDIDATES_MAX, &nc->ncands) != STORE_OK)
       return http_reply_error(req, ERR_INTERNAL, NULL, NULL);
     nc->searched = true;
   }

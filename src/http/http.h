@@ -245,6 +245,7 @@ struct app {
   struct event_hub *hub;        /* events.c */
   struct rate_limiter *limiter; /* ratelimit.c */
   struct authcache *authcache;  /* authcache.c */
+  struct repeats *repeats;      /* repeats.c: open incidents for the duplicate search */
   struct metrics *metrics;      /* metrics.c */
   /* The 110 centre: counties for placing a coordinate (built from the store's
    * counties when serve starts; NULL when none are loaded), and the tunable rules. */

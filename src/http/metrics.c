@@ -9,6 +9,7 @@
 #include "http/authcache.h"
 #include "http/events.h"
 #include "http/http.h"
+#include "http/repeats.h"
 #include "http/request.h"
 #include "http/routes.h"
 #include "store/store.h"
@@ -221,6 +222,21 @@ static void render_authcache(struct authcache *c, struct out *out) {
       (unsigned long long)hits, (unsigned long long)misses);
 }
 
+static void render_repeats(struct repeats *r, struct out *out) {
+  uint64_t kept, read;
+  repeats_counts(r, &kept, &read);
+  put(out,
+      "# HELP hamyar_repeat_searches_kept_total Duplicate searches of new calls that used the open incidents "
+      "an earlier call read.\n"
+      "# TYPE hamyar_repeat_searches_kept_total counter\n"
+      "hamyar_repeat_searches_kept_total %llu\n"
+      "# HELP hamyar_repeat_searches_read_total Duplicate searches of new calls that read the open incidents "
+      "from the store.\n"
+      "# TYPE hamyar_repeat_searches_read_total counter\n"
+      "hamyar_repeat_searches_read_total %llu\n",
+      (unsigned long long)kept, (unsigned long long)read);
+}
+
 int metrics_render(const struct app *app, struct buf *b) {
   struct out o = {b, 0}, *out = &o;
   struct metrics *m = app->metrics;
@@ -228,6 +244,7 @@ int metrics_render(const struct app *app, struct buf *b) {
   if (m) render_requests(m, out);
   if (app->store && app->store->stats) render_store(app->store, out);
   if (app->authcache) render_authcache(app->authcache, out);
+  if (app->repeats) render_repeats(app->repeats, out);
   put(out,
              "# HELP hamyar_sse_clients Clients connected to the live event stream.\n"
              "# TYPE hamyar_sse_clients gauge\n"

@@ -73,7 +73,7 @@ struct http_server {
   atomic_int in_flight;     /* requests answered or being handled, not yet completed */
   atomic_int writes_pending; /* connections suspended until their write commits (tx.c) */
   atomic_bool draining;     /* the stop has waited its time: writes no longer suspend */
-  bool made_hub, made_limiter, made_metrics, made_authcache; /* what stop must release */
+  bool made_hub, made_limiter, made_metrics, made_authcache, made_repeats; /* what stop must release */
 };
 
 /* ---- reply.c ------------------------------------------------------------------ */

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "http/authcache.h"
+#include "http/repeats.h"
 #include "http/events.h"
 #include "http/metrics.h"
 #include "http/ratelimit.h"
@@ -29,6 +30,10 @@
 
 /* The most of an oversized chunked body read (and dropped) to be able to answer 413. */
 #define DISCARD_MAX (4u << 20)
+/* The longest the open incidents read for one call's duplicate search are used for the
+ * next calls (repeats.h). Changes through this server count at once, through the
+ * incidents version; this bounds how long a change made behind its back goes unseen. */
+#define REPEATS_KEEP_MS 1000
 
 static const char *peer_address(struct MHD_Connection *conn, struct arena *a) {
   const union MHD_ConnectionInfo *ci =
@@ -240,6 +245,10 @@ static void release(struct http_server *srv) {
     authcache_free(app->authcache);
     app->authcache = NULL;
   }
+  if (srv->made_repeats) {
+    repeats_free(app->repeats);
+    app->repeats = NULL;
+  }
   free(srv->web_root);
   free(srv);
 }
@@ -279,7 +288,11 @@ struct http_server *http_server_start(struct app *app) {
     app->authcache = authcache_new(srv->cfg.auth_cache_ms);
     srv->made_authcache = app->authcache != NULL;
   }
-  if (!app->metrics || !app->limiter || !app->hub || !app->authcache) {
+  if (!app->repeats) {
+    app->repeats = repeats_new(REPEATS_KEEP_MS);
+    srv->made_repeats = app->repeats != NULL;
+  }
+  if (!app->metrics || !app->limiter || !app->hub || !app->authcache || !app->repeats) {
     log_msg(LOG_ERROR, "http.start", "out of memory starting the server");
     release(srv);
     return NULL;

@@ -189,6 +189,12 @@ struct store {
    * only while the number is unchanged. Changes made by another process (the CLI on
    * the same database) do not count. */
   uint64_t (*accounts_version)(struct store *s);
+  /* The same for what the duplicate search reads: grows once a commit that changed
+   * incidents, or moved a call to or from one, is durable (recording a new call does
+   * not). Counted in this process only: changes made by another process do not count.
+   * Whoever keeps what it read of open incidents (http/repeats.c) trusts it only while
+   * the number is unchanged. */
+  uint64_t (*incidents_version)(struct store *s);
   void (*stats)(struct store *s, struct store_stats *out);
   int (*schema_version)(struct store *s);
 
@@ -289,6 +295,7 @@ static inline enum store_rc store_read(struct store *s, store_tx_fn fn, void *cl
 }
 static inline void store_durable_wait(struct store *s) { s->durable_wait(s); }
 static inline uint64_t store_accounts_version(struct store *s) { return s->accounts_version(s); }
+static inline uint64_t store_incidents_version(struct store *s) { return s->incidents_version(s); }
 static inline void store_close(struct store *s) {
   if (s) s->close(s);
 }

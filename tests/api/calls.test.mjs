@@ -248,6 +248,28 @@ describe('repeat calls', () => {
     const c = await taken({ caller_number: caller, type: 'fire', location: RASHT });
     assert.ok(!c.duplicate_candidates.some((x) => x.incident.id === inc.id));
   });
+
+  test('the open incidents are read once while none changes, and again as soon as one does', async () => {
+    const searches = async () => {
+      const m = await srv.api('GET', '/metrics', { validate: false });
+      const count = (name) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(m.text)[1]);
+      return { kept: count('hamyar_repeat_searches_kept_total'), read: count('hamyar_repeat_searches_read_total') };
+    };
+    const caller = newNumber();
+    const before = await searches();
+    const first = await taken({ caller_number: caller, type: 'vandalism', location: RASHT });
+    for (let i = 0; i < 4; i++) await taken({ caller_number: newNumber(), type: 'noise', location: ANZALI });
+    const quiet = await searches();
+    assert.equal(quiet.kept + quiet.read - before.kept - before.read, 5, 'one search a call');
+    // New calls change no incident: what one read is used by the next (for up to a second).
+    assert.ok(quiet.kept - before.kept >= 3, `read ${quiet.read - before.read} times for 5 calls`);
+
+    // An incident made from the first call is a candidate for the very next one.
+    const inc = await incidentFrom(first.id);
+    const next = await taken({ caller_number: caller, type: 'vandalism', location: RASHT });
+    assert.ok(next.duplicate_candidates.some((d) => d.incident.id === inc.id), JSON.stringify(next.duplicate_candidates));
+    assert.ok((await searches()).read > quiet.read, 'read again after the change');
+  });
 });
 
 describe('linking a call to an incident', () => {

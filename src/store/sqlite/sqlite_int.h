@@ -127,7 +127,7 @@ struct sq_conn {
   pthread_t owner;               /* read connections: the thread using it */
   struct sq_conn *next;          /* read connection registry */
   int64_t event_max;             /* writer: highest event id appended in this batch */
-  bool accounts_changed;         /* writer: this batch wrote users, sessions or apikeys */
+  unsigned changed;              /* writer: what this batch wrote, SQ_CHANGED_* */
   /* writer: the last audit row appended in this transaction, so that the next append
    * need not read it back; valid only inside the batch's transaction (which holds the
    * write lock) and forgotten whenever anything is rolled back. */
@@ -137,6 +137,10 @@ struct sq_conn {
 };
 
 /* A queued write (store_write or store_write_async); sqlite_writer.c runs it. */
+/* What a batch wrote that someone keeps copies of (the versions in store.h). */
+#define SQ_CHANGED_ACCOUNTS 1u  /* users, sessions or API keys */
+#define SQ_CHANGED_INCIDENTS 2u /* incidents, or which incident a call belongs to */
+
 struct sq_job {
   store_tx_fn fn;
   void *cls;
@@ -151,7 +155,7 @@ struct sq_job {
   int64_t batch_last_event; /* highest event id committed, 0 when none */
   uint64_t batch_seq;       /* the commit's number, 0 when nothing was committed */
   size_t batch_writes;      /* jobs it committed */
-  bool batch_accounts;      /* it changed users, sessions or API keys */
+  unsigned batch_changed;   /* what it changed, SQ_CHANGED_* */
   struct sq_job *batch_next; /* the next batch waiting for the sync */
 };
 
@@ -180,6 +184,7 @@ struct sq_store {
    * file, or accounts_local when that cannot be had */
   _Atomic uint64_t *accounts;
   _Atomic uint64_t accounts_local;
+  _Atomic uint64_t incidents; /* the incidents version (store.h), this process's own */
 
   /* read connections */
   pthread_mutex_t readers_mu;
@@ -274,10 +279,11 @@ void sq_writer_stop(struct sq_store *st);
 /* Starts it and sets the writer connection to synchronous=NORMAL (the thread syncs). */
 int sq_syncer_start(struct sq_store *st, char *err, size_t errlen);
 /* The writer hands over a finished batch, holding st->mu: `committed` writes committed
- * (then synced first), or 0; the sync thread calls the commit hook with last_event and
- * the jobs' done callbacks. */
+ * (then synced first), or 0, which changed what `changed` says (SQ_CHANGED_*); the sync
+ * thread advances those versions, then calls the commit hook with last_event and the
+ * jobs' done callbacks. */
 void sq_syncer_hand(struct sq_store *st, struct sq_job *jobs, int64_t last_event, size_t committed,
-                    bool accounts);
+                    unsigned changed);
 /* Syncs and answers everything handed over, then ends the thread. */
 void sq_syncer_stop(struct sq_store *st);
 void sq_durable_wait(struct store *s);
@@ -288,6 +294,7 @@ void sq_accounts_open(struct sq_store *st); /* never fails: falls back to a loca
 void sq_accounts_close(struct sq_store *st);
 void sq_accounts_changed(struct sq_store *st); /* after a durable commit that changed accounts */
 uint64_t sq_accounts_version(struct store *s);
+uint64_t sq_incidents_version(struct store *s);
 /* sqlite_writer.c: a batch's jobs told their results (done called, owned jobs freed);
  * or, before that, every job that succeeded marked failed. */
 void sq_jobs_finish(struct sq_job *jobs);

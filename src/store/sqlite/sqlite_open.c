@@ -201,6 +201,7 @@ static const struct store sq_iface = {
     .set_commit_hook = sq_set_commit_hook,
     .durable_wait = sq_durable_wait,
     .accounts_version = sq_accounts_version,
+    .incidents_version = sq_incidents_version,
     .stats = sq_stats,
     .schema_version = sq_schema_version,
     .user_insert = sq_user_insert,

@@ -90,9 +90,9 @@ static void *sync_main(void *arg) {
 
     uint64_t upto = 0, writes = 0;
     int64_t last_event = 0;
-    bool accounts = false;
+    unsigned changed = 0;
     for (struct sq_job *b = list; b; b = b->batch_next) {
-      accounts = accounts || b->batch_accounts;
+      changed |= b->batch_changed;
       if (b->batch_seq > upto) upto = b->batch_seq;
       writes += b->batch_writes;
       if (b->batch_last_event > last_event) last_event = b->batch_last_event;
@@ -106,7 +106,8 @@ static void *sync_main(void *arg) {
     /* After the change is visible (committed) and before its writer is answered: a
      * reader that kept what it read before the change is told it is stale, and one
      * that reads the number after this reads the change too. */
-    if (accounts) sq_accounts_changed(st);
+    if (changed & SQ_CHANGED_ACCOUNTS) sq_accounts_changed(st);
+    if (changed & SQ_CHANGED_INCIDENTS) atomic_fetch_add(&st->incidents, 1);
     /* The hook before the writers: when a write is acknowledged, the live stream has
      * already been told about its events. */
     if (ok && last_event > 0 && hook) hook(hook_cls, last_event);
@@ -162,10 +163,10 @@ int sq_syncer_start(struct sq_store *st, char *err, size_t errlen) {
 }
 
 void sq_syncer_hand(struct sq_store *st, struct sq_job *jobs, int64_t last_event, size_t committed,
-                    bool accounts) {
+                    unsigned changed) {
   struct sq_sync *y = st->sync;
   jobs->batch_last_event = last_event;
-  jobs->batch_accounts = accounts;
+  jobs->batch_changed = changed;
   jobs->batch_seq = committed ? ++y->committed : 0;
   jobs->batch_writes = committed;
   jobs->batch_next = NULL;
@@ -194,6 +195,12 @@ void sq_syncer_stop(struct sq_store *st) {
   free(y);
   st->sync = NULL;
 }
+
+/* Advanced above, after the sync of a batch that changed incidents and before its
+ * writers are told. Only this process's changes count: unlike the accounts version it
+ * is not shared through a file, as no other process changes incidents beside a
+ * running server. */
+uint64_t sq_incidents_version(struct store *s) { return atomic_load(&sq_store_of(s)->incidents); }
 
 void sq_durable_wait(struct store *s) {
   struct sq_store *st = sq_store_of(s);

@@ -125,7 +125,7 @@ static void run_batch(struct sq_store *st, struct sq_job *jobs, struct batch *b)
   b->retries = 0;
   /* Set by on_row_change in any attempt, committed or rolled back: readers must not
    * trust what they kept from before either way. */
-  st->writer->accounts_changed = false;
+  st->writer->changed = 0;
   for (;;) {
     enum attempt a = try_batch(st, jobs, b);
     if (a == ATTEMPT_DONE) return;
@@ -198,21 +198,24 @@ static void *writer_main(void *arg) {
     /* Durable, and then answered, by the sync thread, while this one goes on. Handed
      * over under the same lock as the count: a write counted committed is one that
      * durable_wait() waits for. */
-    sq_syncer_hand(st, jobs, b.last_event, b.ok, st->writer->accounts_changed);
+    sq_syncer_hand(st, jobs, b.last_event, b.ok, st->writer->changed);
   }
   pthread_mutex_unlock(&st->mu);
   return NULL;
 }
 
-/* Notes a write to the tables that decide who a caller is, for accounts_version. */
+/* Notes writes to the tables whose readers keep copies, for the versions in store.h:
+ * who a caller is (accounts_version), and the open incidents a new call may repeat
+ * (incidents_version) — a call inserted on its own changes no incident, a call moved
+ * to or from one does. */
 static void on_row_change(void *cls, int op, const char *db, const char *table, sqlite3_int64 rowid) {
   struct sq_conn *c = cls;
-  (void)op;
   (void)db;
   (void)rowid;
-  if (!c->accounts_changed &&
-      (strcmp(table, "sessions") == 0 || strcmp(table, "users") == 0 || strcmp(table, "apikeys") == 0))
-    c->accounts_changed = true;
+  if (strcmp(table, "sessions") == 0 || strcmp(table, "users") == 0 || strcmp(table, "apikeys") == 0)
+    c->changed |= SQ_CHANGED_ACCOUNTS;
+  else if (strcmp(table, "incidents") == 0 || (strcmp(table, "calls") == 0 && op != SQLITE_INSERT))
+    c->changed |= SQ_CHANGED_INCIDENTS;
 }
 
 int sq_writer_start(struct sq_store *st, char *err, size_t errlen) {
