@@ -209,32 +209,25 @@ static void render_store(struct store *store, struct out *out) {
       (double)st.sync_us / 1e6, (unsigned long long)cum, (double)st.writer_busy_us / 1e6);
 }
 
-static void render_authcache(struct authcache *c, struct out *out) {
-  uint64_t hits, misses;
-  authcache_counts(c, &hits, &misses);
-  put(out,
-      "# HELP hamyar_auth_cache_hits_total Callers recognised from what was kept of their credential.\n"
-      "# TYPE hamyar_auth_cache_hits_total counter\n"
-      "hamyar_auth_cache_hits_total %llu\n"
-      "# HELP hamyar_auth_cache_misses_total Callers whose credential was read from the store.\n"
-      "# TYPE hamyar_auth_cache_misses_total counter\n"
-      "hamyar_auth_cache_misses_total %llu\n",
-      (unsigned long long)hits, (unsigned long long)misses);
+/* One counter with its help text. */
+static void counter(struct out *out, const char *name, const char *help, uint64_t value) {
+  put(out, "# HELP %s %s\n# TYPE %s counter\n%s %llu\n", name, help, name, name, (unsigned long long)value);
 }
 
-static void render_repeats(struct repeats *r, struct out *out) {
-  uint64_t kept, read;
-  repeats_counts(r, &kept, &read);
-  put(out,
-      "# HELP hamyar_repeat_searches_kept_total Duplicate searches of new calls that used the open incidents "
-      "an earlier call read.\n"
-      "# TYPE hamyar_repeat_searches_kept_total counter\n"
-      "hamyar_repeat_searches_kept_total %llu\n"
-      "# HELP hamyar_repeat_searches_read_total Duplicate searches of new calls that read the open incidents "
-      "from the store.\n"
-      "# TYPE hamyar_repeat_searches_read_total counter\n"
-      "hamyar_repeat_searches_read_total %llu\n",
-      (unsigned long long)kept, (unsigned long long)read);
+static void render_caches(const struct app *app, struct out *out) {
+  uint64_t a, b;
+  if (app->authcache) {
+    authcache_counts(app->authcache, &a, &b);
+    counter(out, "hamyar_auth_cache_hits_total", "Callers recognised from what was kept of their credential.", a);
+    counter(out, "hamyar_auth_cache_misses_total", "Callers whose credential was read from the store.", b);
+  }
+  if (app->repeats) {
+    repeats_counts(app->repeats, &a, &b);
+    counter(out, "hamyar_repeat_searches_kept_total",
+            "Duplicate searches of new calls that used the open incidents an earlier call read.", a);
+    counter(out, "hamyar_repeat_searches_read_total",
+            "Duplicate searches of new calls that read the open incidents from the store.", b);
+  }
 }
 
 int metrics_render(const struct app *app, struct buf *b) {
@@ -243,8 +236,7 @@ int metrics_render(const struct app *app, struct buf *b) {
   struct event_hub *hub = app->hub;
   if (m) render_requests(m, out);
   if (app->store && app->store->stats) render_store(app->store, out);
-  if (app->authcache) render_authcache(app->authcache, out);
-  if (app->repeats) render_repeats(app->repeats, out);
+  render_caches(app, out);
   put(out,
              "# HELP hamyar_sse_clients Clients connected to the live event stream.\n"
              "# TYPE hamyar_sse_clients gauge\n"
