@@ -42,23 +42,6 @@ static const char *call_subject(struct http_req *req, int64_t id) {
 
 /* ---- duplicate candidates ----------------------------------------------------------- */
 
-/* The open incidents call c may repeat, ranked, read inside tx (the write that takes
- * the phone system's record): at most CANDIDATES_MAX in cands (their incidents in the
- * request's arena), how many in *m. */
-static enum store_rc find_candidates(struct http_req *req, struct store_tx *tx, const struct call *c,
-                                     struct repeat_candidate *cands, size_t *m) {
-  const struct repeat_config *cfg = &http_emergency_config(req)->repeat;
-  int64_t window = cfg->same_caller_window_ms > cfg->nearby_window_ms ? cfg->same_caller_window_ms
-                                                                      : cfg->nearby_window_ms;
-  struct repeat_incident *ri;
-  size_t n;
-  *m = 0;
-  enum store_rc rc = repeats_read(tx, c->created_ms - window, req->arena, &ri, &n);
-  if (rc != STORE_OK) return rc;
-  *m = repeat_candidates(c, ri, n, cfg, cands, CANDIDATES_MAX);
-  return STORE_OK;
-}
-
 /* The candidates as the answer shows them. */
 static json_t *candidates_json(struct http_req *req, const struct repeat_candidate *cands, size_t m) {
   json_t *list = json_array();
@@ -172,7 +155,8 @@ static enum store_rc create_tx(void *cls, struct store_tx *tx) {
   const struct repeat_candidate *cands = nc->cands;
   size_t ncands = nc->ncands;
   if (rc == STORE_OK && !nc->searched) {
-    rc = find_candidates(req, tx, &c, found, &ncands);
+    /* the write that takes the phone system's record reads them itself */
+    rc = repeats_find_in(tx, &c, &http_emergency_config(req)->repeat, req->arena, found, CANDIDATES_MAX, &ncands);
     cands = found;
   }
   if (rc != STORE_OK) return rc;

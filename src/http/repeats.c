@@ -7,12 +7,15 @@
 
 #include "util/clock.h"
 
+/* The calls of one incident looked at for "same caller": its newest are those in the window. */
+#define CALLERS_PER_INCIDENT 100
+
 /* What one read found, shared by the searches using it. */
 struct kept {
   uint64_t version;    /* the store's incidents version before the read */
   int64_t since_ms;    /* it holds every open incident updated at or after this */
   int64_t read_ms;     /* clock_mono_ms() of the read */
-  struct arena *arena; /* everything below */
+  struct arena *arena; /* this struct and everything it points to */
   struct repeat_incident *ri;
   size_t n;
   int refs; /* with repeats.mu: the cache's own while current, and each search's */
@@ -25,8 +28,15 @@ struct repeats {
   _Atomic uint64_t kept_hits, reads;
 };
 
-enum store_rc repeats_read(struct store_tx *tx, int64_t since_ms, struct arena *a, struct repeat_incident **out,
-                           size_t *n) {
+/* The widest of the search's windows: an incident last active before it matches nothing. */
+static int64_t window_ms(const struct repeat_config *cfg) {
+  return cfg->same_caller_window_ms > cfg->nearby_window_ms ? cfg->same_caller_window_ms : cfg->nearby_window_ms;
+}
+
+/* The open incidents updated at or after since_ms, each with its newest calls, in a;
+ * *n of them. */
+static enum store_rc read_open(struct store_tx *tx, int64_t since_ms, struct arena *a, struct repeat_incident **out,
+                               size_t *n) {
   struct store_emergency *em = &store_of(tx)->em;
   struct incident *incs;
   size_t k;
@@ -36,7 +46,7 @@ enum store_rc repeats_read(struct store_tx *tx, int64_t since_ms, struct arena *
   struct repeat_incident *ri = arena_alloc(a, (k ? k : 1) * sizeof *ri);
   if (!ri) return STORE_HARD;
   for (size_t i = 0; i < k; i++) {
-    struct call_filter f = {.incident_id = incs[i].id, .outcome = -1, .limit = REPEATS_CALLERS_PER_INCIDENT};
+    struct call_filter f = {.incident_id = incs[i].id, .outcome = -1, .limit = CALLERS_PER_INCIDENT};
     struct call *calls;
     size_t ncalls;
     rc = em->call_list(tx, &f, a, &calls, &ncalls);
@@ -64,10 +74,7 @@ struct repeats *repeats_new(int64_t keep_ms) {
 }
 
 static void drop(struct kept *k) {
-  if (k && --k->refs == 0) {
-    arena_free(k->arena);
-    free(k);
-  }
+  if (k && --k->refs == 0) arena_free(k->arena); /* k itself is in it */
 }
 
 void repeats_free(struct repeats *r) {
@@ -84,7 +91,7 @@ void repeats_counts(struct repeats *r, uint64_t *kept, uint64_t *read) {
 
 static enum store_rc read_tx(void *cls, struct store_tx *tx) {
   struct kept *k = cls;
-  return repeats_read(tx, k->since_ms, k->arena, &k->ri, &k->n);
+  return read_open(tx, k->since_ms, k->arena, &k->ri, &k->n);
 }
 
 /* What was kept, held, if it holds everything open since since_ms; else a new read,
@@ -104,14 +111,14 @@ static struct kept *hold(struct repeats *r, struct store *s, int64_t since_ms, e
   pthread_mutex_unlock(&r->mu);
 
   atomic_fetch_add(&r->reads, 1);
-  k = calloc(1, sizeof *k);
-  if (k) k->arena = arena_new(0);
-  if (!k || !k->arena) {
-    free(k);
+  struct arena *a = arena_new(0);
+  k = a ? arena_alloc(a, sizeof *k) : NULL;
+  if (!k) {
+    arena_free(a);
     *rc = STORE_HARD;
     return NULL;
   }
-  *k = (struct kept){.version = version, .since_ms = since_ms, .read_ms = now, .arena = k->arena, .refs = 1};
+  *k = (struct kept){.version = version, .since_ms = since_ms, .read_ms = now, .arena = a, .refs = 1};
   *rc = store_read(s, read_tx, k);
   if (*rc != STORE_OK) {
     drop(k);
@@ -151,9 +158,7 @@ static const struct incident *copy_incident(struct arena *a, const struct incide
 
 enum store_rc repeats_find(struct repeats *r, struct store *s, const struct call *c, const struct repeat_config *cfg,
                            struct arena *a, struct repeat_candidate *out, size_t max, size_t *m) {
-  int64_t window = cfg->same_caller_window_ms > cfg->nearby_window_ms ? cfg->same_caller_window_ms
-                                                                      : cfg->nearby_window_ms;
-  int64_t since = c->created_ms - window;
+  int64_t since = c->created_ms - window_ms(cfg);
   *m = 0;
   enum store_rc rc;
   struct kept *k = hold(r, s, since, &rc);
@@ -170,5 +175,15 @@ enum store_rc repeats_find(struct repeats *r, struct store *s, const struct call
     if (!(out[i].inc = copy_incident(a, out[i].inc))) rc = STORE_HARD;
   release(r, k);
   if (rc == STORE_OK) *m = found;
+  return rc;
+}
+
+enum store_rc repeats_find_in(struct store_tx *tx, const struct call *c, const struct repeat_config *cfg,
+                              struct arena *a, struct repeat_candidate *out, size_t max, size_t *m) {
+  struct repeat_incident *ri;
+  size_t n;
+  *m = 0;
+  enum store_rc rc = read_open(tx, c->created_ms - window_ms(cfg), a, &ri, &n);
+  if (rc == STORE_OK) *m = repeat_candidates(c, ri, n, cfg, out, max);
   return rc;
 }

@@ -21,14 +21,6 @@
 #include "store/store.h"
 #include "util/arena.h"
 
-/* The calls of one incident looked at for "same caller": its newest are those in the window. */
-#define REPEATS_CALLERS_PER_INCIDENT 100
-
-/* Inside a transaction: the open incidents updated at or after since_ms, each with its
- * newest calls, in a; *n of them. */
-enum store_rc repeats_read(struct store_tx *tx, int64_t since_ms, struct arena *a, struct repeat_incident **out,
-                           size_t *n);
-
 struct repeats;
 
 /* keep_ms: the longest a read is used (0: not kept at all; every call reads). NULL when
@@ -41,6 +33,11 @@ void repeats_free(struct repeats *r);
  * copied into a. Reads the store only when what was kept cannot be trusted. */
 enum store_rc repeats_find(struct repeats *r, struct store *s, const struct call *c, const struct repeat_config *cfg,
                            struct arena *a, struct repeat_candidate *out, size_t max, size_t *m);
+
+/* The same inside a transaction the caller holds, which it reads (nothing is kept):
+ * for a write that must read its own state first. */
+enum store_rc repeats_find_in(struct store_tx *tx, const struct call *c, const struct repeat_config *cfg,
+                              struct arena *a, struct repeat_candidate *out, size_t max, size_t *m);
 
 /* How many searches used what was kept, and how many read the store. */
 void repeats_counts(struct repeats *r, uint64_t *kept, uint64_t *read);
