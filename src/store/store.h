@@ -186,8 +186,8 @@ struct store {
   /* A number that grows once a commit that changed users, sessions or API keys is
    * durable — whatever decides who a caller is. Whoever keeps what it read of them
    * (http/authcache.c) reads this before reading the store and trusts what it kept
-   * only while the number is unchanged. Changes made by another process (the CLI on
-   * the same database) do not count. */
+   * only while the number is unchanged. Shared by every process on the database, so a
+   * change made by the CLI beside a running server counts too (docs/store.md). */
   uint64_t (*accounts_version)(struct store *s);
   /* The same for what the duplicate search reads: grows once a commit that changed
    * incidents, or moved a call to or from one, is durable (recording a new call does

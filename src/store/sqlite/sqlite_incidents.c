@@ -200,10 +200,11 @@ static int latest_update_first(const void *x, const void *y) {
   return a->id < b->id ? 1 : a->id > b->id ? -1 : 0;
 }
 
-/* Open means pending, dispatched, en route or on scene (not cleared, not closed). This
- * runs before every call is stored, so each state's time range is read straight off
- * the incidents_status_updated index and the few rows are ordered here: an IN list
- * and an ORDER BY would have SQLite build two temporary b-trees every time. */
+/* Open means pending, dispatched, en route or on scene (not cleared, not closed). The
+ * duplicate search of new calls reads this (http/repeats.c), so each state's time
+ * range is read straight off the incidents_status_updated index and the few rows are
+ * ordered here: an IN list and an ORDER BY would have SQLite build two temporary
+ * b-trees every time. */
 #define OPEN_IN(status) "SELECT " INCIDENT_COLS " FROM incidents WHERE status = " #status " AND updated_ms >= ?1"
 
 enum store_rc sq_incident_list_open_since(struct store_tx *tx, int64_t since_ms, struct arena *a,

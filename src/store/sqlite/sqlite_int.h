@@ -136,11 +136,11 @@ struct sq_conn {
   uint8_t audit_last_hash[32];
 };
 
-/* A queued write (store_write or store_write_async); sqlite_writer.c runs it. */
 /* What a batch wrote that someone keeps copies of (the versions in store.h). */
 #define SQ_CHANGED_ACCOUNTS 1u  /* users, sessions or API keys */
 #define SQ_CHANGED_INCIDENTS 2u /* incidents, or which incident a call belongs to */
 
+/* A queued write (store_write or store_write_async); sqlite_writer.c runs it. */
 struct sq_job {
   store_tx_fn fn;
   void *cls;
@@ -287,6 +287,7 @@ void sq_syncer_hand(struct sq_store *st, struct sq_job *jobs, int64_t last_event
 /* Syncs and answers everything handed over, then ends the thread. */
 void sq_syncer_stop(struct sq_store *st);
 void sq_durable_wait(struct store *s);
+uint64_t sq_incidents_version(struct store *s); /* advanced by the sync thread */
 
 /* ---- the accounts version (sqlite_accounts.c) ---- */
 
@@ -294,7 +295,6 @@ void sq_accounts_open(struct sq_store *st); /* never fails: falls back to a loca
 void sq_accounts_close(struct sq_store *st);
 void sq_accounts_changed(struct sq_store *st); /* after a durable commit that changed accounts */
 uint64_t sq_accounts_version(struct store *s);
-uint64_t sq_incidents_version(struct store *s);
 /* sqlite_writer.c: a batch's jobs told their results (done called, owned jobs freed);
  * or, before that, every job that succeeded marked failed. */
 void sq_jobs_finish(struct sq_job *jobs);
