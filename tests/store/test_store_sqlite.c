@@ -290,6 +290,17 @@ static void the_schema_has_the_agreed_names(void **state) {
                                "'incidents_created', 'units_station', 'timeline_incident', "
                                "'telephony_calls_open', 'telephony_calls_abandoned')"),
                    9);
+  /* an incident's calls come through the index that holds linked calls only */
+  char text[256];
+  assert_non_null(strstr(raw_text(db, "SELECT sql FROM sqlite_master WHERE name = 'calls_incident'", text, sizeof text),
+                         "WHERE incident_id IS NOT NULL"));
+  sqlite3_stmt *plan = NULL;
+  assert_int_equal(sqlite3_prepare_v2(db, "EXPLAIN QUERY PLAN SELECT id FROM calls WHERE incident_id = 7", -1,
+                                      &plan, NULL),
+                   SQLITE_OK);
+  assert_int_equal(sqlite3_step(plan), SQLITE_ROW);
+  assert_non_null(strstr((const char *)sqlite3_column_text(plan, 3), "calls_incident"));
+  sqlite3_finalize(plan);
   sqlite3_close(db);
 }
 

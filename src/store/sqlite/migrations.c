@@ -392,6 +392,16 @@ static const char m0008_idem_append[] =
     "CREATE UNIQUE INDEX idempotency_key ON idempotency(principal, \"key\");\n"
     "CREATE INDEX idempotency_created ON idempotency(created_ms);\n";
 
+/* 9: only calls linked to an incident in the index of an incident's calls. Every new
+ * call has none, so each was an entry (NULL, id) in it: appended, but a leaf and now and
+ * then its neighbours and parent written to the WAL with every commit, about one WAL
+ * page in seventeen of a busy centre's intake. The index answers only "the calls of
+ * incident N" (incident_id = ?, which SQLite knows is NOT NULL), so a call joins it
+ * when it is linked. */
+static const char m0009_calls_incident_linked[] =
+    "DROP INDEX calls_incident;\n"
+    "CREATE INDEX calls_incident ON calls(incident_id) WHERE incident_id IS NOT NULL;\n";
+
 static const char *const migrations[] = {
     m0001_foundation,
     m0002_emergency,
@@ -401,6 +411,7 @@ static const char *const migrations[] = {
     m0006_tcall_received,
     m0007_caller_epoch,
     m0008_idem_append,
+    m0009_calls_incident_linked,
 };
 
 int sq_newest_version(void) { return (int)(sizeof migrations / sizeof migrations[0]); }
