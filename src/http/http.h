@@ -124,7 +124,7 @@ int http_route_find(const char *method, const char *path, struct arena *a,
  * timeline data): sorted keys, so equal objects are equal text. */
 #define HTTP_JSON_STORED_FLAGS (JSON_COMPACT | JSON_SORT_KEYS)
 
-/* v as JSON text with `flags`, copied into the arena; "{}" for NULL, NULL when out of
+/* v as JSON text with `flags`, written into the arena; "{}" for NULL, NULL when out of
  * memory. */
 const char *http_json_text(struct arena *a, json_t *v, size_t flags);
 

@@ -215,11 +215,21 @@ http_status_t http_read(struct http_req *req, store_tx_fn fn) {
 
 const char *http_json_text(struct arena *a, json_t *v, size_t flags) {
   if (!v) return "{}";
-  char *text = json_dumps(v, flags);
-  if (!text) return NULL;
-  const char *copy = arena_strdup(a, text);
-  free(text);
-  return copy;
+  /* Written straight into the arena when it fits the first guess (a call, a candidate
+   * list, an audit detail do); larger values are written once more at their size. */
+  size_t room = 2048;
+  for (int pass = 0; pass < 2; pass++) {
+    char *text = arena_alloc(a, room);
+    if (!text) return NULL;
+    size_t n = json_dumpb(v, text, room, flags);
+    if (n == 0) return NULL;
+    if (n < room) {
+      text[n] = '\0';
+      return text;
+    }
+    room = n + 1;
+  }
+  return NULL;
 }
 
 enum store_rc http_audit(struct http_req *req, struct store_tx *tx, const char *action,

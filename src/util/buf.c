@@ -32,7 +32,9 @@ char *buf_steal(struct buf *b) {
 static int grow(struct buf *b, size_t need) {
   if (need > b->max) return -1;
   if (need + 1 <= b->cap) return 0;
-  size_t cap = b->cap ? b->cap : 64;
+  /* A first allocation that holds a typical line (a log line, an audit row's canonical
+   * text) whole, not one grown through several reallocations. */
+  size_t cap = b->cap ? b->cap : 512;
   while (cap < need + 1) cap = cap > ((size_t)-1) / 2 ? need + 1 : cap * 2;
   if (cap > b->max + 1) cap = b->max + 1;
   char *p = realloc(b->data, cap);
@@ -55,12 +57,23 @@ int buf_puts(struct buf *b, const char *s) { return buf_append(b, s, strlen(s));
 int buf_putc(struct buf *b, char c) { return buf_append(b, &c, 1); }
 
 int buf_vprintf(struct buf *b, const char *fmt, va_list ap) {
+  /* Formatted once into the room there is; a second time only when it did not fit. */
+  size_t room = b->data ? b->cap - b->len : 0;
   va_list copy;
   va_copy(copy, ap);
-  int n = vsnprintf(NULL, 0, fmt, copy);
+  int n = vsnprintf(room ? b->data + b->len : NULL, room, fmt, copy);
   va_end(copy);
-  if (n < 0 || (size_t)n > b->max - b->len || grow(b, b->len + (size_t)n) != 0) return -1;
-  vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+  if (n < 0 || (size_t)n > b->max - b->len) {
+    if (b->data) b->data[b->len] = '\0';
+    return -1;
+  }
+  if ((size_t)n >= room) {
+    if (grow(b, b->len + (size_t)n) != 0) {
+      if (b->data) b->data[b->len] = '\0';
+      return -1;
+    }
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+  }
   b->len += (size_t)n;
   return 0;
 }

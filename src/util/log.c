@@ -32,18 +32,22 @@ void log_set_request_id(const char *id) {
   snprintf(request_id, sizeof request_id, "%s", id);
 }
 
-/* Appends s as the body of a JSON string (without quotes). */
+/* Appends s as the body of a JSON string (without quotes): the runs that need no escape
+ * in one piece each. */
 static void put_json_text(struct buf *b, const char *s) {
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-    if (*p == '"' || *p == '\\') {
-      buf_putc(b, '\\');
-      buf_putc(b, (char)*p);
-    } else if (*p < 0x20) {
+  const unsigned char *p = (const unsigned char *)s, *run = p;
+  for (; *p; p++) {
+    if (*p != '"' && *p != '\\' && *p >= 0x20) continue;
+    buf_append(b, run, (size_t)(p - run));
+    if (*p < 0x20) {
       buf_printf(b, "\\u%04x", *p);
     } else {
+      buf_putc(b, '\\');
       buf_putc(b, (char)*p);
     }
+    run = p + 1;
   }
+  buf_append(b, run, (size_t)(p - run));
 }
 
 void log_msg(enum log_level level, const char *event, const char *fmt, ...) {

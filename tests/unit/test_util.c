@@ -84,6 +84,32 @@ static void buf_grows_up_to_its_maximum_and_no_further(void **state) {
   buf_free(&b);
 }
 
+/* Formatting writes into the room the buffer has, grows it when the text does not fit,
+ * and leaves the text as it was when the result would pass the maximum. */
+static void buf_printf_fills_its_room_then_grows(void **state) {
+  (void)state;
+  struct buf b;
+  buf_init(&b, 5000);
+  assert_int_equal(buf_printf(&b, "%s-%d", "call", 7), 0);
+  assert_string_equal(b.data, "call-7");
+  size_t cap = b.cap;
+  char big[1200];
+  memset(big, 'x', sizeof big - 1);
+  big[sizeof big - 1] = '\0';
+  assert_int_equal(buf_printf(&b, "[%s]", big), 0); /* past the first allocation */
+  assert_true(b.cap > cap);
+  assert_int_equal(b.len, 6 + 2 + 1199);
+  assert_int_equal(b.data[6], '[');
+  assert_int_equal(b.data[b.len - 1], ']');
+  assert_int_equal(b.data[b.len], '\0');
+  size_t len = b.len;
+  for (int i = 0; i < 3; i++) assert_int_equal(buf_printf(&b, "%s", big), 0);
+  assert_int_equal(buf_printf(&b, "%s", big), -1); /* would pass 5,000 */
+  assert_int_equal(b.len, len + 3 * 1199);
+  assert_int_equal(strlen(b.data), b.len); /* still ends where it did */
+  buf_free(&b);
+}
+
 static void clock_round_trips_rfc3339(void **state) {
   (void)state;
   char out[32];
@@ -131,6 +157,7 @@ int main(void) {
       cmocka_unit_test(arena_knows_what_it_handed_out),
       cmocka_unit_test(arena_refuses_to_pass_its_limit),
       cmocka_unit_test(buf_grows_up_to_its_maximum_and_no_further),
+      cmocka_unit_test(buf_printf_fills_its_room_then_grows),
       cmocka_unit_test(clock_round_trips_rfc3339),
       cmocka_unit_test(clock_rejects_malformed_times),
       cmocka_unit_test(roles_have_stable_names),
