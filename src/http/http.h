@@ -246,6 +246,7 @@ struct app {
   struct rate_limiter *limiter; /* ratelimit.c */
   struct authcache *authcache;  /* authcache.c */
   struct repeats *repeats;      /* repeats.c: open incidents for the duplicate search */
+  struct idem_seen *idem_seen;  /* idemseen.c: the Idempotency-Keys perhaps stored */
   struct metrics *metrics;      /* metrics.c */
   /* The 110 centre: counties for placing a coordinate (built from the store's
    * counties when serve starts; NULL when none are loaded), and the tunable rules. */

@@ -9,6 +9,7 @@
 #include "http/authcache.h"
 #include "http/events.h"
 #include "http/http.h"
+#include "http/idemseen.h"
 #include "http/repeats.h"
 #include "http/request.h"
 #include "http/routes.h"
@@ -227,6 +228,13 @@ static void render_caches(const struct app *app, struct out *out) {
             "Duplicate searches of new calls that used the open incidents an earlier call read.", a);
     counter(out, "hamyar_repeat_searches_read_total",
             "Duplicate searches of new calls that read the open incidents from the store.", b);
+  }
+  if (app->idem_seen) {
+    idem_seen_counts(app->idem_seen, &a, &b);
+    counter(out, "hamyar_idempotency_keys_new_total",
+            "Idempotency-Keys surely never seen: no stored answer was looked for.", a);
+    counter(out, "hamyar_idempotency_keys_looked_up_total",
+            "Idempotency-Keys perhaps seen before: the store was read for a stored answer.", b);
   }
 }
 

@@ -73,7 +73,7 @@ struct http_server {
   atomic_int in_flight;     /* requests answered or being handled, not yet completed */
   atomic_int writes_pending; /* connections suspended until their write commits (tx.c) */
   atomic_bool draining;     /* the stop has waited its time: writes no longer suspend */
-  bool made_hub, made_limiter, made_metrics, made_authcache, made_repeats; /* what stop must release */
+  bool made_hub, made_limiter, made_metrics, made_authcache, made_repeats, made_idem_seen; /* what stop must release */
 };
 
 /* ---- reply.c ------------------------------------------------------------------ */
@@ -108,6 +108,9 @@ char *http_percent_decode(struct arena *a, const char *in, size_t len);
 /* Before the handler of an HTTP_IDEMPOTENT route: validates Idempotency-Key and
  * replays a stored answer. 0: go on to the handler; -1: answered. */
 int http_idempotency_check(struct http_ctx *c);
+/* Notes the key of every answer the store keeps in app->idem_seen (when the server
+ * starts); a failure is logged and only costs reads. */
+void http_idempotency_load(struct app *app);
 /* The principal that owns idempotency keys: user id, or -(API key id). */
 int64_t http_principal_id(const struct http_req *req);
 /* Called again by libmicrohttpd for a PHASE_WRITING request once its write is over:

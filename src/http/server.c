@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "http/authcache.h"
+#include "http/idemseen.h"
 #include "http/repeats.h"
 #include "http/events.h"
 #include "http/metrics.h"
@@ -34,6 +35,8 @@
  * next calls (repeats.h). Changes through this server count at once, through the
  * incidents version; this bounds how long a change made behind its back goes unseen. */
 #define REPEATS_KEEP_MS 1000
+/* Bits per generation of the filter of Idempotency-Keys (idemseen.h): 2 MiB each. */
+#define IDEM_SEEN_BITS_LOG2 24
 
 static const char *peer_address(struct MHD_Connection *conn, struct arena *a) {
   const union MHD_ConnectionInfo *ci =
@@ -249,6 +252,10 @@ static void release(struct http_server *srv) {
     repeats_free(app->repeats);
     app->repeats = NULL;
   }
+  if (srv->made_idem_seen) {
+    idem_seen_free(app->idem_seen);
+    app->idem_seen = NULL;
+  }
   free(srv->web_root);
   free(srv);
 }
@@ -292,7 +299,12 @@ struct http_server *http_server_start(struct app *app) {
     app->repeats = repeats_new(REPEATS_KEEP_MS);
     srv->made_repeats = app->repeats != NULL;
   }
-  if (!app->metrics || !app->limiter || !app->hub || !app->authcache || !app->repeats) {
+  if (!app->idem_seen) {
+    app->idem_seen = idem_seen_new(IDEM_SEEN_BITS_LOG2);
+    srv->made_idem_seen = app->idem_seen != NULL;
+    if (app->idem_seen) http_idempotency_load(app);
+  }
+  if (!app->metrics || !app->limiter || !app->hub || !app->authcache || !app->repeats || !app->idem_seen) {
     log_msg(LOG_ERROR, "http.start", "out of memory starting the server");
     release(srv);
     return NULL;

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http/idemseen.h"
 #include "http/request.h"
 #include "util/arena.h"
 #include "util/clock.h"
@@ -355,6 +356,8 @@ int http_idempotency_sweep(struct app *app, int64_t now_ms) {
     log_msg(LOG_ERROR, "http.idempotency", "out of memory");
     return -1;
   }
+  /* Keys noted a whole keeping time ago may go: their answers are going too. */
+  if (app->idem_seen) idem_seen_age(app->idem_seen, now_ms, keep);
   struct idem_sweep sw = {.req = http_system_req(app, a), .before_ms = now_ms - keep};
   size_t total = 0;
   enum store_rc rc;
@@ -393,7 +396,25 @@ int http_idempotency_check(struct http_ctx *c) {
     http_reply_error(req, ERR_INTERNAL, NULL, NULL);
     return -1;
   }
+  /* A key surely never seen has no stored answer to find: straight to the write. */
+  if (req->app->idem_seen && !idem_seen_note(req->app->idem_seen, http_principal_id(req), req->idem_key))
+    return 0;
   return replay_or_mismatch(req) == 1 ? 0 : -1;
+}
+
+static int note_stored_key(void *cls, int64_t principal, const char *key) {
+  idem_seen_note(cls, principal, key);
+  return 0;
+}
+
+static enum store_rc idem_keys_tx(void *cls, struct store_tx *tx) {
+  return store_of(tx)->idem_keys(tx, note_stored_key, cls);
+}
+
+void http_idempotency_load(struct app *app) {
+  if (store_read(app->store, idem_keys_tx, app->idem_seen) != STORE_OK)
+    log_msg(LOG_WARN, "http.idempotency", "the stored answers' keys could not be read; every keyed request "
+            "will look for a stored answer until they are seen again");
 }
 
 enum store_rc http_set_page(struct http_req *req, struct store_tx *tx, json_t *items, bool more,

@@ -262,6 +262,10 @@ struct store {
   /* Removes records stored before before_ms, the oldest first, at most `limit`;
    * *removed says how many. */
   enum store_rc (*idem_expire)(struct store_tx *tx, int64_t before_ms, size_t limit, size_t *removed);
+  /* Calls fn with who stored each answer kept and its key, in no order; the key lives
+   * until fn returns. fn returning non-zero stops the walk (STORE_OK). */
+  enum store_rc (*idem_keys)(struct store_tx *tx, int (*fn)(void *cls, int64_t principal, const char *key),
+                             void *cls);
 
   /* The 110 centre: places, units, phone-system calls, calls, incidents, timelines
    * and the call-handling figures (store_emergency.h). Reached as s->em.call_insert. */

@@ -4,10 +4,11 @@
 // priority, timeline), reading and listing with filters and cursor paging,
 // Idempotency-Key, bad input and wrong roles.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 
 import { ANZALI, RASHT, RASHT_NEAR, code, field, newNumber, startCentre } from './lib/centre.mjs';
-import { count, sql, stopAndRemove } from './lib/server.mjs';
+import { count, removeDir, sql, startServer, stopAndRemove } from './lib/server.mjs';
 import { openEvents } from './lib/sse.mjs';
 
 let srv;
@@ -180,6 +181,67 @@ describe('recording a call', () => {
     const c = await take({ ...body, priority: 1 }, { headers });
     assert.equal(c.status, 409);
     assert.equal(code(c), 'idempotency_mismatch');
+  });
+
+  // The filter of keys the server has seen (src/http/idemseen.h), by its two counts.
+  const keyCounts = async (server = srv) => {
+    const m = await server.api('GET', '/metrics', { validate: false });
+    const n = (name) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(m.text)[1]);
+    return { fresh: n('hamyar_idempotency_keys_new_total'), looked: n('hamyar_idempotency_keys_looked_up_total') };
+  };
+
+  test('Idempotency-Key: a new key is not looked up; a key stored behind the server\'s back is still a replay', async () => {
+    const before = await keyCounts();
+    const body = { caller_number: newNumber(), type: 'theft', location: RASHT };
+    const headers = { 'idempotency-key': 'calls-idem-fresh-1' };
+    assert.equal((await take(body, { headers })).status, 201);
+    const first = await keyCounts();
+    assert.deepEqual(first, { fresh: before.fresh + 1, looked: before.looked }, 'straight to the write');
+    const again = await take(body, { headers });
+    assert.equal(again.headers['idempotent-replayed'], 'true');
+    assert.deepEqual(await keyCounts(), { fresh: first.fresh, looked: first.looked + 1 }, 'a retry reads');
+
+    // An answer stored with a key this server never saw (as another server on the file
+    // would): the filter calls it new, and the write, refused by the stored key, answers
+    // the stored answer instead of recording a second call.
+    const taker = sql(srv.db, "SELECT id FROM users WHERE username = 'calltaker1'");
+    const other = { caller_number: newNumber(), type: 'noise', location: ANZALI };
+    const hash = createHash('sha256').update(JSON.stringify(other)).digest('hex');
+    const stored = '{"id":987654,"note":"stored by another server"}';
+    sql(srv.db, 'INSERT INTO idempotency (principal, "key", route, body_hash, status, response, created_ms) ' +
+      `VALUES (${taker}, 'calls-idem-behind', 'POST /api/v1/calls', X'${hash}', 201, '${stored}', ${Date.now()})`);
+    const rows = count(srv.db, 'calls');
+    const beforeBehind = await keyCounts();
+    const r = await take(other, { headers: { 'idempotency-key': 'calls-idem-behind' }, validate: false });
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.headers['idempotent-replayed'], 'true');
+    assert.equal(r.text, stored);
+    assert.equal(count(srv.db, 'calls'), rows, 'no second call');
+    assert.equal((await keyCounts()).fresh, beforeBehind.fresh + 1, 'the key was new to the filter');
+    const mismatch = await take({ ...other, priority: 1 }, { headers: { 'idempotency-key': 'calls-idem-behind' } });
+    assert.equal(code(mismatch), 'idempotency_mismatch');
+  });
+
+  test('Idempotency-Key: the keys of answers stored before the server started are looked up', async () => {
+    const own = await startCentre();
+    let restarted;
+    try {
+      const body = { caller_number: newNumber(), type: 'theft', location: RASHT };
+      const opts = { token: own.as.call_taker.token, body, headers: { 'idempotency-key': 'calls-idem-restart' } };
+      const first = await own.srv.api('POST', '/api/v1/calls', opts);
+      assert.equal(first.status, 201, first.text);
+      await own.srv.stop();
+      restarted = await startServer({ db: own.srv.db, dir: own.srv.dir });
+      const before = await keyCounts(restarted);
+      const again = await restarted.api('POST', '/api/v1/calls', opts);
+      assert.equal(again.headers['idempotent-replayed'], 'true', again.text);
+      assert.deepEqual(again.json, first.json);
+      assert.deepEqual(await keyCounts(restarted), { fresh: before.fresh, looked: before.looked + 1 });
+    } finally {
+      if (restarted) await restarted.stop();
+      else await own.srv.stop();
+      removeDir(own.srv.dir);
+    }
   });
 
   test('only call-takers and supervisors record calls', async () => {

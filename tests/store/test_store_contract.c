@@ -103,6 +103,7 @@ static int store_contract_run(const struct store_factory *f) {
                                       setup, teardown),
       cmocka_unit_test_setup_teardown(idempotency_records_expire_oldest_first_a_bounded_number_at_a_time,
                                       setup, teardown),
+      cmocka_unit_test_setup_teardown(idempotency_keys_are_walked_with_who_stored_them, setup, teardown),
       CONCURRENCY_TESTS,
       ASYNC_TESTS,
       EMERGENCY_PLACE_TESTS,

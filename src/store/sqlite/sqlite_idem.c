@@ -63,3 +63,20 @@ enum store_rc sq_idem_expire(struct store_tx *tx, int64_t before_ms, size_t limi
   if (rc == STORE_OK) *removed = (size_t)sqlite3_changes(c->db);
   return rc;
 }
+
+/* Through the unique index on (principal, key): the keys alone, not the answers. */
+enum store_rc sq_idem_keys(struct store_tx *tx, int (*fn)(void *cls, int64_t principal, const char *key),
+                           void *cls) {
+  struct sq_conn *c = sq_conn_of(tx);
+  sqlite3_stmt *st = sq_stmt(c, SQ_IDEM_KEYS, "SELECT principal, \"key\" FROM idempotency INDEXED BY idempotency_key");
+  if (!st) return STORE_HARD;
+  enum store_rc rc = STORE_OK;
+  int s;
+  while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+    const unsigned char *key = sqlite3_column_text(st, 1);
+    if (fn(cls, sqlite3_column_int64(st, 0), key ? (const char *)key : "") != 0) break;
+  }
+  if (s != SQLITE_ROW && s != SQLITE_DONE) rc = sq_fail(c, s, "idem_keys");
+  sq_reset(st);
+  return rc;
+}

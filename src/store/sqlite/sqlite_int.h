@@ -68,6 +68,7 @@ enum sq_stmt_id {
   SQ_IDEM_GET,
   SQ_IDEM_PUT,
   SQ_IDEM_EXPIRE,
+  SQ_IDEM_KEYS,
   /* the 110 centre (store_emergency.h) */
   SQ_COUNTY_UPSERT,
   SQ_COUNTY_LIST,
@@ -362,6 +363,8 @@ enum store_rc sq_idem_get(struct store_tx *tx, int64_t principal, const char *ke
                           struct arena *a, struct idem_record *out);
 enum store_rc sq_idem_put(struct store_tx *tx, const struct idem_record *r);
 enum store_rc sq_idem_expire(struct store_tx *tx, int64_t before_ms, size_t limit, size_t *removed);
+enum store_rc sq_idem_keys(struct store_tx *tx, int (*fn)(void *cls, int64_t principal, const char *key),
+                           void *cls);
 
 /* the 110 centre (store_emergency.h): sqlite_places.c, sqlite_units.c, sqlite_tcalls.c,
  * sqlite_calls.c, sqlite_incidents.c, sqlite_callstats.c */

@@ -233,6 +233,7 @@ static const struct store sq_iface = {
     .idem_get = sq_idem_get,
     .idem_put = sq_idem_put,
     .idem_expire = sq_idem_expire,
+    .idem_keys = sq_idem_keys,
     .em =
         {
             .county_upsert = sq_county_upsert,
