@@ -73,16 +73,23 @@ static bool all_set(_Atomic(uint64_t) *bits, const uint64_t pos[PROBES]) {
   return true;
 }
 
-bool idem_seen_note(struct idem_seen *f, int64_t principal, const char *key) {
+static bool note(struct idem_seen *f, int64_t principal, const char *key) {
   uint64_t pos[PROBES];
   positions(f, principal, key, pos);
   bool seen = all_set(f->gen[0], pos) || all_set(f->gen[1], pos);
   _Atomic(uint64_t) *into = f->gen[atomic_load(&f->newer)];
   for (int i = 0; i < PROBES; i++)
     atomic_fetch_or_explicit(&into[pos[i] / 64], (uint64_t)1 << (pos[i] % 64), memory_order_relaxed);
+  return seen;
+}
+
+bool idem_seen_note(struct idem_seen *f, int64_t principal, const char *key) {
+  bool seen = note(f, principal, key);
   atomic_fetch_add_explicit(seen ? &f->perhaps : &f->fresh, 1, memory_order_relaxed);
   return seen;
 }
+
+void idem_seen_add(struct idem_seen *f, int64_t principal, const char *key) { note(f, principal, key); }
 
 void idem_seen_rotate(struct idem_seen *f) {
   unsigned older = 1 - atomic_load(&f->newer);

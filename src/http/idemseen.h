@@ -32,13 +32,16 @@ void idem_seen_free(struct idem_seen *f);
  * when it surely was not (in neither generation). */
 bool idem_seen_note(struct idem_seen *f, int64_t principal, const char *key);
 
+/* Notes a key without asking (a stored one, when the server starts); not counted. */
+void idem_seen_add(struct idem_seen *f, int64_t principal, const char *key);
+
 /* Forgets the older generation's keys, and notes from now on into it. */
 void idem_seen_rotate(struct idem_seen *f);
 /* Rotates when every_ms have passed since the last rotation, or since the first call
  * (the sweep calls it with the time an answer is kept). Not for concurrent callers. */
 void idem_seen_age(struct idem_seen *f, int64_t now_ms, int64_t every_ms);
 
-/* Notes that were surely new, and notes that were perhaps seen, since the start. */
+/* idem_seen_note's answers since the start: surely new, and perhaps seen. */
 void idem_seen_counts(const struct idem_seen *f, uint64_t *fresh, uint64_t *perhaps);
 
 #endif

@@ -403,7 +403,7 @@ int http_idempotency_check(struct http_ctx *c) {
 }
 
 static int note_stored_key(void *cls, int64_t principal, const char *key) {
-  idem_seen_note(cls, principal, key);
+  idem_seen_add(cls, principal, key);
   return 0;
 }
 
@@ -413,8 +413,8 @@ static enum store_rc idem_keys_tx(void *cls, struct store_tx *tx) {
 
 void http_idempotency_load(struct app *app) {
   if (store_read(app->store, idem_keys_tx, app->idem_seen) != STORE_OK)
-    log_msg(LOG_WARN, "http.idempotency", "the stored answers' keys could not be read; every keyed request "
-            "will look for a stored answer until they are seen again");
+    log_msg(LOG_WARN, "http.idempotency", "the keys of the stored answers could not be read: a retry of a "
+            "request answered before this start is answered once its write is refused by the stored key");
 }
 
 enum store_rc http_set_page(struct http_req *req, struct store_tx *tx, json_t *items, bool more,
