@@ -15,7 +15,6 @@
 struct idem_seen {
   unsigned char hash_key[crypto_shorthash_KEYBYTES];
   uint64_t mask;                 /* bits per generation, less one */
-  size_t words;                  /* 64-bit words per generation */
   _Atomic(uint64_t) *gen[2];     /* the two generations */
   atomic_uint newer;             /* which of them notes go into */
   atomic_uint_fast64_t fresh, perhaps;
@@ -27,9 +26,8 @@ struct idem_seen *idem_seen_new(unsigned bits_log2) {
   struct idem_seen *f = calloc(1, sizeof *f);
   if (!f) return NULL;
   f->mask = ((uint64_t)1 << bits_log2) - 1;
-  f->words = ((size_t)1 << bits_log2) / 64;
   for (int g = 0; g < 2; g++) {
-    f->gen[g] = calloc(f->words, sizeof *f->gen[g]);
+    f->gen[g] = calloc((f->mask + 1) / 64, sizeof *f->gen[g]);
     if (!f->gen[g]) {
       idem_seen_free(f);
       return NULL;
@@ -95,7 +93,8 @@ void idem_seen_rotate(struct idem_seen *f) {
   unsigned older = 1 - atomic_load(&f->newer);
   /* Notes still read it meanwhile: a key half-cleared is one said to be new, which is
    * only a slower answer (idemseen.h). */
-  for (size_t i = 0; i < f->words; i++) atomic_store_explicit(&f->gen[older][i], 0, memory_order_relaxed);
+  for (uint64_t i = 0; i < (f->mask + 1) / 64; i++)
+    atomic_store_explicit(&f->gen[older][i], 0, memory_order_relaxed);
   atomic_store(&f->newer, older);
 }
 

@@ -19,11 +19,11 @@
 #include <unistd.h>
 
 #include "http/authcache.h"
-#include "http/idemseen.h"
-#include "http/repeats.h"
 #include "http/events.h"
+#include "http/idemseen.h"
 #include "http/metrics.h"
 #include "http/ratelimit.h"
+#include "http/repeats.h"
 #include "http/request.h"
 #include "util/arena.h"
 #include "util/clock.h"

@@ -1,6 +1,7 @@
 /* buf.c — bounded growable buffer; see buf.h. */
 #include "util/buf.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,17 +64,12 @@ int buf_vprintf(struct buf *b, const char *fmt, va_list ap) {
   va_copy(copy, ap);
   int n = vsnprintf(room ? b->data + b->len : NULL, room, fmt, copy);
   va_end(copy);
-  if (n < 0 || (size_t)n > b->max - b->len) {
-    if (b->data) b->data[b->len] = '\0';
+  bool fits = n >= 0 && (size_t)n < room; /* then within max too: cap is at most max + 1 */
+  if (!fits && (n < 0 || (size_t)n > b->max - b->len || grow(b, b->len + (size_t)n) != 0)) {
+    if (b->data) b->data[b->len] = '\0'; /* the try may have written past len */
     return -1;
   }
-  if ((size_t)n >= room) {
-    if (grow(b, b->len + (size_t)n) != 0) {
-      if (b->data) b->data[b->len] = '\0';
-      return -1;
-    }
-    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-  }
+  if (!fits) vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
   b->len += (size_t)n;
   return 0;
 }

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 
 import { ANZALI, RASHT, RASHT_NEAR, code, field, newNumber, startCentre } from './lib/centre.mjs';
-import { count, removeDir, sql, startServer, stopAndRemove } from './lib/server.mjs';
+import { count, metricValue, removeDir, sql, startServer, stopAndRemove } from './lib/server.mjs';
 import { openEvents } from './lib/sse.mjs';
 
 let srv;
@@ -185,9 +185,11 @@ describe('recording a call', () => {
 
   // The filter of keys the server has seen (src/http/idemseen.h), by its two counts.
   const keyCounts = async (server = srv) => {
-    const m = await server.api('GET', '/metrics', { validate: false });
-    const n = (name) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(m.text)[1]);
-    return { fresh: n('hamyar_idempotency_keys_new_total'), looked: n('hamyar_idempotency_keys_looked_up_total') };
+    const { text } = await server.api('GET', '/metrics', { validate: false });
+    return {
+      fresh: metricValue(text, 'hamyar_idempotency_keys_new_total'),
+      looked: metricValue(text, 'hamyar_idempotency_keys_looked_up_total'),
+    };
   };
 
   test('Idempotency-Key: a new key is not looked up; a key stored behind the server\'s back is still a replay', async () => {
@@ -313,9 +315,11 @@ describe('repeat calls', () => {
 
   test('the open incidents are read once while none changes, and again as soon as one does', async () => {
     const searches = async () => {
-      const m = await srv.api('GET', '/metrics', { validate: false });
-      const count = (name) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(m.text)[1]);
-      return { kept: count('hamyar_repeat_searches_kept_total'), read: count('hamyar_repeat_searches_read_total') };
+      const { text } = await srv.api('GET', '/metrics', { validate: false });
+      return {
+        kept: metricValue(text, 'hamyar_repeat_searches_kept_total'),
+        read: metricValue(text, 'hamyar_repeat_searches_read_total'),
+      };
     };
     const caller = newNumber();
     const before = await searches();

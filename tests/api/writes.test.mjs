@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 
-import { ADMIN_PASSWORD, removeDir, sql, startServer } from './lib/server.mjs';
+import { ADMIN_PASSWORD, metricValue, removeDir, sql, startServer } from './lib/server.mjs';
 
 const servers = [];
 after(async () => {
@@ -24,12 +24,6 @@ function updateRows(db) {
   for (const id of sql(db, "SELECT request_id FROM audit WHERE action = 'user.update'").split('\n').filter(Boolean))
     rows.set(id, (rows.get(id) || 0) + 1);
   return rows;
-}
-
-function metric(text, name) {
-  const m = new RegExp(`^${name.replace(/[{}"=+]/g, '\\$&')} ([0-9.e+-]+)$`, 'm').exec(text);
-  assert.ok(m, `metric ${name} missing`);
-  return Number(m[1]);
 }
 
 describe('durable writes', () => {
@@ -56,12 +50,12 @@ describe('durable writes', () => {
 
     const m = await srv.api('GET', '/metrics', { token: admin.token, validate: false });
     assert.equal(m.status, 200);
-    const commits = metric(m.text, 'hamyar_store_commit_batch_size_count');
-    const alone = metric(m.text, 'hamyar_store_commit_batch_size_bucket{le="1"}');
-    assert.equal(metric(m.text, 'hamyar_store_writes_total'), N + 1); // and the log-in
+    const commits = metricValue(m.text, 'hamyar_store_commit_batch_size_count');
+    const alone = metricValue(m.text, 'hamyar_store_commit_batch_size_bucket{le="1"}');
+    assert.equal(metricValue(m.text, 'hamyar_store_writes_total'), N + 1); // and the log-in
     // Every answered write was made durable first, by syncs that may each cover several commits.
-    assert.equal(metric(m.text, 'hamyar_store_durable_writes_total'), N + 1);
-    const syncs = metric(m.text, 'hamyar_store_syncs_total');
+    assert.equal(metricValue(m.text, 'hamyar_store_durable_writes_total'), N + 1);
+    const syncs = metricValue(m.text, 'hamyar_store_syncs_total');
     assert.ok(syncs >= 1 && syncs <= commits, `${syncs} syncs for ${commits} commits`);
     assert.ok(alone < commits || syncs < N + 1,
       `some commit or sync covered more than one write (${alone} of ${commits} commits held one; ${syncs} syncs for ${N + 1} writes)`);
@@ -75,9 +69,9 @@ describe('durable writes', () => {
       assert.ok(Number(buckets[i][2]) >= Number(buckets[i - 1][2]), 'counts are cumulative');
     }
     assert.equal(Number(buckets.at(-1)[2]), syncs);
-    assert.equal(metric(m.text, 'hamyar_store_sync_duration_seconds_count'), syncs);
-    assert.ok(metric(m.text, 'hamyar_store_sync_duration_seconds_sum') > 0, 'a sync takes some time');
-    assert.ok(metric(m.text, 'hamyar_store_writer_busy_seconds_total') > 0, 'the writer ran the batches');
+    assert.equal(metricValue(m.text, 'hamyar_store_sync_duration_seconds_count'), syncs);
+    assert.ok(metricValue(m.text, 'hamyar_store_sync_duration_seconds_sum') > 0, 'a sync takes some time');
+    assert.ok(metricValue(m.text, 'hamyar_store_writer_busy_seconds_total') > 0, 'the writer ran the batches');
 
     assert.deepEqual(srv.logLines().filter((l) => l.level === 'error'), [], 'no errors logged');
   });

@@ -95,6 +95,13 @@ export function initDb(db, { demo = false, env = {} } = {}) {
 
 // sqlite3 on the database: the output, trimmed. Used to count rows behind the API's
 // back and to tamper with the audit chain.
+// One sample of GET /metrics (Prometheus text) by its full name, labels included.
+export function metricValue(text, name) {
+  const m = new RegExp(`^${name.replace(/[{}"=+]/g, '\\$&')} ([0-9.e+-]+)$`, 'm').exec(text);
+  assert.ok(m, `metric ${name} missing`);
+  return Number(m[1]);
+}
+
 export function sql(db, statement) {
   return execFileSync('sqlite3', [db, statement], { encoding: 'utf8' }).trim();
 }
