@@ -147,7 +147,8 @@ struct store_stats {
    * the slower ones; sync_us is their sum. */
   uint64_t sync_hist[STORE_SYNC_BUCKETS];
   uint64_t sync_us;
-  uint64_t writer_busy_us; /* time the single writer spent running batches */
+  uint64_t writer_busy_us; /* time the single writer spent running batches, not
+                            * waiting with one open for the sync thread */
 };
 
 typedef enum store_rc (*store_tx_fn)(void *cls, struct store_tx *tx);

@@ -503,12 +503,15 @@ static enum store_rc tx_walk(void *cls, struct store_tx *tx) {
 
 /* ---- the sync thread ------------------------------------------------------------ */
 
+static void sleep_ms(long ms) { nanosleep(&(struct timespec){.tv_nsec = ms * 1000 * 1000}, NULL); }
+
 /* A commit hook that holds the sync thread (it runs there, after the WAL's sync and
  * before the batch counts as durable) until the test lets it go. */
 struct hook_hold {
   pthread_mutex_t mu;
   pthread_cond_t cv;
   bool entered, released, waited, write_done;
+  int dones;
   struct store *s;
 };
 
@@ -536,23 +539,38 @@ static void hold_done(void *cls, enum store_rc rc) {
   assert_int_equal(rc, STORE_OK);
   pthread_mutex_lock(&h->mu);
   h->write_done = true;
+  h->dones++;
   pthread_cond_broadcast(&h->cv);
   pthread_mutex_unlock(&h->mu);
 }
 
-static void a_committed_write_is_answered_and_waited_for_only_once_durable(void **state) {
-  (void)state;
+/* A new store with one write made, returned once that write's sync is held. */
+static struct store *a_write_with_its_sync_held(struct hook_hold *h) {
   char path[128];
   new_path(path, sizeof path);
   struct store *s = open_ok(path, STORE_OPEN_CREATE);
-  struct hook_hold h = {.s = s};
-  pthread_mutex_init(&h.mu, NULL);
-  pthread_cond_init(&h.cv, NULL);
-  s->set_commit_hook(s, holding_hook, &h);
-  assert_int_equal(store_write_async(s, tx_event, NULL, hold_done, &h), STORE_OK);
-  pthread_mutex_lock(&h.mu);
-  while (!h.entered) pthread_cond_wait(&h.cv, &h.mu);
-  pthread_mutex_unlock(&h.mu);
+  *h = (struct hook_hold){.s = s};
+  pthread_mutex_init(&h->mu, NULL);
+  pthread_cond_init(&h->cv, NULL);
+  s->set_commit_hook(s, holding_hook, h);
+  assert_int_equal(store_write_async(s, tx_event, NULL, hold_done, h), STORE_OK);
+  pthread_mutex_lock(&h->mu);
+  while (!h->entered) pthread_cond_wait(&h->cv, &h->mu);
+  pthread_mutex_unlock(&h->mu);
+  return s;
+}
+
+static void close_held(struct hook_hold *h) {
+  h->s->set_commit_hook(h->s, NULL, NULL);
+  store_close(h->s);
+  pthread_mutex_destroy(&h->mu);
+  pthread_cond_destroy(&h->cv);
+}
+
+static void a_committed_write_is_answered_and_waited_for_only_once_durable(void **state) {
+  (void)state;
+  struct hook_hold h;
+  struct store *s = a_write_with_its_sync_held(&h);
 
   /* Committed (a reader sees it) and synced, but its sync has not finished its round:
    * neither its writer nor durable_wait() may hear of it yet. */
@@ -563,7 +581,7 @@ static void a_committed_write_is_answered_and_waited_for_only_once_durable(void 
   assert_int_equal(st.durable, 0);
   pthread_t t;
   assert_int_equal(pthread_create(&t, NULL, durable_waiter, &h), 0);
-  nanosleep(&(struct timespec){.tv_nsec = 200 * 1000 * 1000}, NULL);
+  sleep_ms(200);
   pthread_mutex_lock(&h.mu);
   assert_false(h.waited);
   assert_false(h.write_done);
@@ -581,10 +599,43 @@ static void a_committed_write_is_answered_and_waited_for_only_once_durable(void 
   for (int i = 0; i < STORE_SYNC_BUCKETS; i++) timed += st.sync_hist[i];
   assert_int_equal(timed, 1);
   assert_true(st.writer_busy_us > 0);
-  s->set_commit_hook(s, NULL, NULL);
-  store_close(s);
-  pthread_mutex_destroy(&h.mu);
-  pthread_cond_destroy(&h.cv);
+  close_held(&h);
+}
+
+/* Writes that arrive while the sync thread is busy run, but wait uncommitted in one
+ * open batch, and are committed together when the sync ends: the writer commits no
+ * more often than the disk syncs. */
+static void writes_during_a_sync_wait_for_its_end_and_commit_together(void **state) {
+  (void)state;
+  struct hook_hold h;
+  struct store *s = a_write_with_its_sync_held(&h);
+
+  /* the first write's sync is held; two more arrive one after the other */
+  assert_int_equal(store_write_async(s, tx_event, NULL, hold_done, &h), STORE_OK);
+  sleep_ms(100);
+  assert_int_equal(store_write_async(s, tx_event, NULL, hold_done, &h), STORE_OK);
+  sleep_ms(100);
+  assert_int_equal(last_event(s), 1); /* they ran, but nothing of theirs is committed */
+  struct store_stats st;
+  s->stats(s, &st);
+  assert_int_equal(st.commits, 1);
+  assert_int_equal(st.writes, 1);
+
+  pthread_mutex_lock(&h.mu);
+  h.released = true;
+  pthread_cond_broadcast(&h.cv);
+  while (h.dones < 3) pthread_cond_wait(&h.cv, &h.mu);
+  pthread_mutex_unlock(&h.mu);
+  assert_int_equal(last_event(s), 3);
+  s->stats(s, &st);
+  assert_int_equal(st.commits, 2);
+  assert_int_equal(st.writes, 3);
+  assert_int_equal(st.batch_hist[1], 1); /* one commit of two */
+  assert_int_equal(st.syncs, 2);
+  assert_int_equal(st.durable, 3);
+  /* the 200 ms the batch waited open are not the writer's busy time */
+  assert_true(st.writer_busy_us < 150 * 1000);
+  close_held(&h);
 }
 
 static void a_changed_audit_row_breaks_the_chain(void **state) {
@@ -779,6 +830,7 @@ int main(void) {
       cmocka_unit_test(the_writer_survives_misbehaving_callbacks),
       cmocka_unit_test(a_changed_audit_row_breaks_the_chain),
       cmocka_unit_test(a_committed_write_is_answered_and_waited_for_only_once_durable),
+      cmocka_unit_test(writes_during_a_sync_wait_for_its_end_and_commit_together),
   };
   int failed = cmocka_run_group_tests_name("store: sqlite backend", tests, NULL, NULL);
   nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);

@@ -285,6 +285,9 @@ int sq_syncer_start(struct sq_store *st, char *err, size_t errlen);
  * jobs' done callbacks. */
 void sq_syncer_hand(struct sq_store *st, struct sq_job *jobs, int64_t last_event, size_t committed,
                     unsigned changed);
+/* Whether a commit handed over is not synced yet, holding st->mu. The sync thread
+ * signals st->work_cv when that changes. */
+bool sq_syncer_busy(const struct sq_store *st);
 /* Syncs and answers everything handed over, then ends the thread. */
 void sq_syncer_stop(struct sq_store *st);
 void sq_durable_wait(struct store *s);

@@ -113,6 +113,7 @@ static void *sync_main(void *arg) {
     if (ok && last_event > 0 && hook) hook(hook_cls, last_event);
     pthread_mutex_lock(&st->mu);
     if (upto > y->synced) y->synced = upto;
+    pthread_cond_signal(&st->work_cv); /* a writer holding its batch open for this sync */
     if (ok && upto) {
       st->stats.syncs++;
       st->stats.durable += writes;
@@ -177,6 +178,8 @@ void sq_syncer_hand(struct sq_store *st, struct sq_job *jobs, int64_t last_event
   y->tail = jobs;
   pthread_cond_signal(&y->cv);
 }
+
+bool sq_syncer_busy(const struct sq_store *st) { return st->sync && st->sync->synced < st->sync->committed; }
 
 void sq_syncer_stop(struct sq_store *st) {
   struct sq_sync *y = st->sync;

@@ -6,7 +6,12 @@
  * savepoint — takes in the jobs queued meanwhile the same way, and commits once, so one
  * fsync makes the whole batch durable. The fsync is the sync thread's (sqlite_sync.c):
  * the writer hands it the committed batch and goes on with the next, and only after
- * the sync is each job's done callback called: an acknowledged write is on disk.
+ * the sync is each job's done callback called: an acknowledged write is on disk. A
+ * batch whose jobs have run stays open while the sync thread is still busy with the
+ * last commit, taking in whatever arrives, and commits when the disk is free: so the
+ * writer commits about as often as the disk syncs, never more. Committing sooner made
+ * nothing durable sooner, and each commit costs its own WAL pages, written and then
+ * checkpointed.
  * store_write() is the same job with a done callback that wakes the caller, who sleeps
  * until then.
  *
@@ -34,6 +39,7 @@ struct batch {
   size_t ok;          /* jobs committed */
   int64_t last_event; /* highest event id committed, 0 when none */
   uint64_t retries;
+  int64_t held_ns; /* spent waiting for the sync thread (take_queue), not running */
 };
 
 enum attempt { ATTEMPT_DONE, ATTEMPT_RETRY, ATTEMPT_REDO, ATTEMPT_FAIL };
@@ -78,9 +84,17 @@ static enum attempt run_job(struct sq_conn *c, struct sq_job *j, struct batch *b
   return ATTEMPT_DONE;
 }
 
-/* The jobs queued since the batch was taken (NULL when none), now the batch's. */
-static struct sq_job *take_queue(struct sq_store *st) {
+/* The jobs queued since the batch was taken (NULL when none), now the batch's. While
+ * the sync thread is still syncing earlier commits, a commit now would be made durable
+ * no sooner than the jobs that arrive before that sync ends: so it waits for them, and
+ * the disk's pace sets how often the writer commits. */
+static struct sq_job *take_queue(struct sq_store *st, struct batch *b) {
   pthread_mutex_lock(&st->mu);
+  if (!st->head && !st->stopping && sq_syncer_busy(st)) {
+    int64_t began = clock_mono_ns();
+    while (!st->head && !st->stopping && sq_syncer_busy(st)) pthread_cond_wait(&st->work_cv, &st->mu);
+    b->held_ns += clock_mono_ns() - began;
+  }
   struct sq_job *more = st->head;
   st->head = st->tail = NULL;
   pthread_mutex_unlock(&st->mu);
@@ -106,7 +120,7 @@ static enum attempt try_batch(struct sq_store *st, struct sq_job *jobs, struct b
     }
     /* Writes that arrived meanwhile join this commit rather than wait for the next
      * one: one fsync fewer, and they are answered sooner. */
-    if (++n < SQ_BATCH_GROW_MAX && !j->next) j->next = take_queue(st);
+    if (++n < SQ_BATCH_GROW_MAX && !j->next) j->next = take_queue(st, b);
   }
   if (b->ok == 0) {
     rollback(c); /* nothing to keep: spare the fsync */
@@ -123,6 +137,7 @@ static enum attempt try_batch(struct sq_store *st, struct sq_job *jobs, struct b
 static void run_batch(struct sq_store *st, struct sq_job *jobs, struct batch *b) {
   int attempts = 0;
   b->retries = 0;
+  b->held_ns = 0;
   /* Set by on_row_change in any attempt, committed or rolled back: readers must not
    * trust what they kept from before either way. */
   st->writer->changed = 0;
@@ -185,7 +200,7 @@ static void *writer_main(void *arg) {
     struct batch b;
     int64_t began = clock_mono_ns();
     run_batch(st, jobs, &b);
-    int64_t took_us = (clock_mono_ns() - began) / 1000;
+    int64_t took_us = (clock_mono_ns() - began - b.held_ns) / 1000;
 
     pthread_mutex_lock(&st->mu);
     st->stats.writer_busy_us += (uint64_t)took_us;
