@@ -61,15 +61,40 @@ static json_t *candidates_json(struct http_req *req, const struct repeat_candida
 
 /* ---- POST /api/v1/calls ------------------------------------------------------------ */
 
+/* What the write stores and answers besides the call's id, written out beforehand so
+ * that the single writer, which alone learns the id, only splices it in
+ * (http_json_with_id). Building and writing out JSON was a third of its time a call. */
+struct call_texts {
+  const char *members;    /* the call without "id" (json_call_without_id) */
+  const char *candidates; /* the "duplicate_candidates" array */
+  const char *detail;     /* the audit row's */
+};
+
+static int call_texts_make(struct http_req *req, const struct call *c, const struct repeat_candidate *cands,
+                           size_t n, struct call_texts *out) {
+  json_t *body = json_call_without_id(c);
+  json_t *candidates = candidates_json(req, cands, n);
+  json_t *detail = json_pack("{s:s,s:i,s:s,s:s?,s:I}", "type", c->type, "priority", c->priority, "outcome",
+                             call_outcome_name(c->outcome), "telephony_call_id", c->telephony_call_id,
+                             "duplicate_candidates", (json_int_t)n);
+  out->members = body ? http_json_text(req->arena, body, HTTP_JSON_DUMP_FLAGS) : NULL;
+  out->candidates = candidates ? http_json_text(req->arena, candidates, HTTP_JSON_DUMP_FLAGS) : NULL;
+  out->detail = detail ? http_json_text(req->arena, detail, HTTP_JSON_STORED_FLAGS) : NULL;
+  json_decref(body);
+  json_decref(candidates);
+  json_decref(detail);
+  return out->members && out->candidates && out->detail ? 0 : -1;
+}
+
 struct new_call {
   struct call c;        /* as the request gives it */
   bool ring_given, answer_given;
-  /* Looked for before the write (repeats_find) when the request alone says who called
-   * and from where (no telephony_call_id), so that the single writer only stores the
-   * call; otherwise looked for inside the write. */
+  bool county_given;    /* by the request, so checked against the places; else derived */
+  /* When the request alone says who called and from where (no telephony_call_id), the
+   * candidates are looked for (repeats_find) and the texts written before the write,
+   * so that the single writer only stores the call; otherwise inside the write. */
   bool searched;
-  struct repeat_candidate cands[CANDIDATES_MAX];
-  size_t ncands;
+  struct call_texts texts;
 };
 
 /* Fills what the request left out from the phone system's record of the call, and
@@ -106,10 +131,17 @@ static enum store_rc from_phone_system(struct http_req *req, struct store_tx *tx
   return STORE_OK;
 }
 
+/* The call's county from its coordinates, when the request named none. */
+static void place(struct http_req *req, struct call *c) {
+  if (!c->county && c->has_location && req->app->geo)
+    c->county = geo_county_at(req->app->geo, c->lat, c->lon); /* the table outlives the request */
+}
+
 /* Checks what needed the phone system's record or the store (the number, a place for
  * an operation, the county) and places the call in its county; answers 400 itself
  * (then *stop). */
-static enum store_rc check_and_place(struct http_req *req, struct store_tx *tx, struct call *c, bool *stop) {
+static enum store_rc check_and_place(struct http_req *req, struct store_tx *tx, const struct new_call *nc,
+                                     struct call *c, bool *stop) {
   *stop = true;
   if (!c->caller_number) {
     http_set_error(req, ERR_MISSING_FIELD, "caller_number", "is required when the phone system gave no number");
@@ -119,7 +151,7 @@ static enum store_rc check_and_place(struct http_req *req, struct store_tx *tx, 
     http_set_error(req, ERR_MISSING_FIELD, "location", "An emergency operation needs a location or an address.");
     return STORE_OK;
   }
-  if (c->county) {
+  if (nc->county_given) {
     bool known;
     enum store_rc rc = emergency_county_known(tx, req->arena, c->county, &known);
     if (rc != STORE_OK) return rc;
@@ -127,9 +159,8 @@ static enum store_rc check_and_place(struct http_req *req, struct store_tx *tx, 
       http_set_error(req, ERR_INVALID_FIELD, "county", "Unknown county code; GET /api/v1/places lists them.");
       return STORE_OK;
     }
-  } else if (c->has_location && req->app->geo) {
-    c->county = geo_county_at(req->app->geo, c->lat, c->lon); /* the table outlives the request */
   }
+  place(req, c);
   *stop = false;
   return STORE_OK;
 }
@@ -144,48 +175,32 @@ static enum store_rc create_tx(void *cls, struct store_tx *tx) {
   enum store_rc rc = STORE_OK;
   if (c.telephony_call_id) rc = from_phone_system(req, tx, nc, &c, &t, &stop);
   if (rc != STORE_OK || stop) return rc;
-  rc = check_and_place(req, tx, &c, &stop);
+  rc = check_and_place(req, tx, nc, &c, &stop);
   if (rc != STORE_OK || stop) return rc;
   rc = em->call_insert(tx, &c);
   if (rc == STORE_OK && c.telephony_call_id) {
     t.call_id = c.id;
     rc = em->tcall_update(tx, &t);
   }
-  struct repeat_candidate found[CANDIDATES_MAX];
-  const struct repeat_candidate *cands = nc->cands;
-  size_t ncands = nc->ncands;
+  struct call_texts texts = nc->texts;
   if (rc == STORE_OK && !nc->searched) {
     /* the write that takes the phone system's record reads them itself */
-    rc = repeats_find_in(tx, &c, &http_emergency_config(req)->repeat, req->arena, found, CANDIDATES_MAX, &ncands);
-    cands = found;
+    struct repeat_candidate found[CANDIDATES_MAX];
+    size_t nfound;
+    rc = repeats_find_in(tx, &c, &http_emergency_config(req)->repeat, req->arena, found, CANDIDATES_MAX, &nfound);
+    if (rc == STORE_OK && call_texts_make(req, &c, found, nfound, &texts) != 0) rc = STORE_HARD;
   }
   if (rc != STORE_OK) return rc;
-  json_t *candidates = candidates_json(req, cands, ncands);
   const char *subject = call_subject(req, c.id);
-  json_t *detail = json_pack("{s:s,s:i,s:s,s:s?,s:I}", "type", c.type, "priority", c.priority, "outcome",
-                             call_outcome_name(c.outcome), "telephony_call_id", c.telephony_call_id,
-                             "duplicate_candidates", (json_int_t)json_array_size(candidates));
-  rc = http_audit(req, tx, "call.create", subject, detail);
-  json_decref(detail);
-  /* The call is written out once, for its event; the answer is that text with the
-   * candidates added as its last member. */
-  json_t *body = json_call(&c);
-  const char *text = body ? http_json_text(req->arena, body, HTTP_JSON_DUMP_FLAGS) : NULL;
-  const char *cands_text = http_json_text(req->arena, candidates, HTTP_JSON_DUMP_FLAGS);
-  json_decref(body);
-  json_decref(candidates);
+  rc = http_audit_text(req, tx, "call.create", subject, texts.detail);
   if (rc != STORE_OK) return rc;
-  if (!text || !cands_text) return STORE_HARD;
+  const char *text = http_json_with_id(req->arena, c.id, texts.members);
   rc = http_event_text(tx, "call.created", subject, text, ROLES_CENTRE);
   if (rc != STORE_OK) return rc;
-  static const char member[] = ",\"duplicate_candidates\":";
-  size_t n = strlen(text) - 1, m = sizeof member - 1, k = strlen(cands_text); /* text is "{...}" */
-  char *answer = arena_alloc(req->arena, n + m + k + 2);
+  /* the answer is the event's text with the candidates as its last member */
+  const char *answer = arena_printf(req->arena, "%.*s,\"duplicate_candidates\":%s}", (int)(strlen(text) - 1),
+                                    text, texts.candidates);
   if (!answer) return STORE_HARD;
-  memcpy(answer, text, n);
-  memcpy(answer + n, member, m);
-  memcpy(answer + n + m, cands_text, k);
-  memcpy(answer + n + m + k, "}", 2);
   http_set_result_text(req, 201, answer);
   return STORE_OK;
 }
@@ -247,10 +262,15 @@ http_status_t calls_create(struct http_req *req) {
   c->created_ms = clock_now_ms();
   if (!nc->answer_given) c->answer_ms = c->created_ms; /* unless the phone system knows better */
   c->taker_id = req->who.kind == PRINCIPAL_USER ? req->who.id : 0;
+  nc->county_given = c->county != NULL;
   req->ctx = nc;
   if (!c->telephony_call_id) {
+    struct repeat_candidate cands[CANDIDATES_MAX];
+    size_t ncands;
+    place(req, c);
     if (repeats_find(req->app->repeats, req->app->store, c, &http_emergency_config(req)->repeat, req->arena,
-                     nc->cands, CANDIDATES_MAX, &nc->ncands) != STORE_OK)
+                     cands, CANDIDATES_MAX, &ncands) != STORE_OK ||
+        call_texts_make(req, c, cands, ncands, &nc->texts) != 0)
       return http_reply_error(req, ERR_INTERNAL, NULL, NULL);
     nc->searched = true;
   }

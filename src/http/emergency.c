@@ -51,26 +51,37 @@ json_t *json_tcall(const struct telephony_call *t) {
                    http_time_json(t->end_ms), "call_id", json_id(t->call_id));
 }
 
-json_t *json_call(const struct call *c) {
+/* The call's members after its id, added to o (released on failure). */
+static json_t *call_members(json_t *o, const struct call *c) {
+  if (!o) return NULL;
   json_t *where = c->has_location ? json_pack("{s:f,s:f,s:f}", "lat", c->lat, "lon", c->lon,
                                               "uncertainty_m", c->uncertainty_m)
                                   : json_null();
-  json_t *o = json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:i}", "id", (json_int_t)c->id,
-                        "telephony_call_id", string_or_null(c->telephony_call_id), "caller_number",
-                        string_or_null(c->caller_number), "caller_name", string_or_null(c->caller_name),
-                        "location", where, "address", string_or_null(c->address), "county",
-                        string_or_null(c->county), "type", string_or_null(c->type), "priority",
-                        c->priority);
-  if (!o) return NULL;
-  json_object_set_new(o, "narrative", string_or_null(c->narrative));
-  json_object_set_new(o, "outcome", string_or_null(call_outcome_name(c->outcome)));
-  json_object_set_new(o, "incident_id", json_id(c->incident_id));
-  json_object_set_new(o, "ring_at", http_time_json(c->ring_ms));
-  json_object_set_new(o, "answer_at", http_time_json(c->answer_ms));
-  json_object_set_new(o, "created_at", http_time_json(c->created_ms));
-  json_object_set_new(o, "taker_id", json_id(c->taker_id));
+  int bad = json_object_set_new(o, "telephony_call_id", string_or_null(c->telephony_call_id));
+  bad |= json_object_set_new(o, "caller_number", string_or_null(c->caller_number));
+  bad |= json_object_set_new(o, "caller_name", string_or_null(c->caller_name));
+  bad |= json_object_set_new(o, "location", where);
+  bad |= json_object_set_new(o, "address", string_or_null(c->address));
+  bad |= json_object_set_new(o, "county", string_or_null(c->county));
+  bad |= json_object_set_new(o, "type", string_or_null(c->type));
+  bad |= json_object_set_new(o, "priority", json_integer(c->priority));
+  bad |= json_object_set_new(o, "narrative", string_or_null(c->narrative));
+  bad |= json_object_set_new(o, "outcome", string_or_null(call_outcome_name(c->outcome)));
+  bad |= json_object_set_new(o, "incident_id", json_id(c->incident_id));
+  bad |= json_object_set_new(o, "ring_at", http_time_json(c->ring_ms));
+  bad |= json_object_set_new(o, "answer_at", http_time_json(c->answer_ms));
+  bad |= json_object_set_new(o, "created_at", http_time_json(c->created_ms));
+  bad |= json_object_set_new(o, "taker_id", json_id(c->taker_id));
+  if (bad) {
+    json_decref(o); /* a member could not be made */
+    return NULL;
+  }
   return o;
 }
+
+json_t *json_call(const struct call *c) { return call_members(json_pack("{s:I}", "id", (json_int_t)c->id), c); }
+
+json_t *json_call_without_id(const struct call *c) { return call_members(json_object(), c); }
 
 static json_t *number_json(const struct incident *i, bool latin) {
   char text[INCIDENT_NUMBER_SIZE];

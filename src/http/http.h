@@ -127,6 +127,10 @@ int http_route_find(const char *method, const char *path, struct arena *a,
 /* v as JSON text with `flags`, written into the arena; "{}" for NULL, NULL when out of
  * memory. */
 const char *http_json_text(struct arena *a, json_t *v, size_t flags);
+/* The object text `members` ("{...}", as http_json_text writes it) with "id": id as its
+ * first member, in the arena; NULL when out of memory. A record's text is written out
+ * before the single writer gives the record its id, and only this is left to it. */
+const char *http_json_with_id(struct arena *a, int64_t id, const char *members);
 
 /* Sends `body` (stolen, may be NULL for no body) as JSON with `status`. */
 http_status_t http_reply_json(struct http_req *req, int status, json_t *body);
@@ -196,6 +200,10 @@ int http_idempotency_sweep(struct app *app, int64_t now_ms);
  * (actor, ip, request id filled from req). detail: JSON object or NULL (not stolen). */
 enum store_rc http_audit(struct http_req *req, struct store_tx *tx, const char *action,
                          const char *subject, json_t *detail);
+/* The same with the detail already written out (http_json_text, HTTP_JSON_STORED_FLAGS);
+ * NULL (a failed write-out) is STORE_HARD. */
+enum store_rc http_audit_text(struct http_req *req, struct store_tx *tx, const char *action,
+                              const char *subject, const char *detail);
 /* Inside a write transaction: the answer to an audited list read — appends the audit
  * row `action` (detail: the filters, not stolen; "count" is added) and sets the result
  * {"items": items, "next_cursor": last_id as text when `more`, else null}. `items` is

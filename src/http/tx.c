@@ -233,16 +233,27 @@ const char *http_json_text(struct arena *a, json_t *v, size_t flags) {
   return NULL;
 }
 
+const char *http_json_with_id(struct arena *a, int64_t id, const char *members) {
+  if (!members) return NULL;
+  const char *rest = members[0] == '{' ? members + 1 : members;
+  return arena_printf(a, "{\"id\":%lld%s%s", (long long)id, rest[0] == '}' ? "" : ",", rest);
+}
+
 enum store_rc http_audit(struct http_req *req, struct store_tx *tx, const char *action,
                          const char *subject, json_t *detail) {
+  /* sorted keys: equal details are equal text, so they hash equally */
+  return http_audit_text(req, tx, action, subject, http_json_text(req->arena, detail, HTTP_JSON_STORED_FLAGS));
+}
+
+enum store_rc http_audit_text(struct http_req *req, struct store_tx *tx, const char *action,
+                              const char *subject, const char *detail) {
   struct audit_row row = {
       .time_ms = clock_now_ms(),
       .actor_id = req->who.kind == PRINCIPAL_USER ? req->who.id : 0,
       .actor = req->who.name ? req->who.name : "anonymous",
       .action = action,
       .subject = subject ? subject : "",
-      /* sorted keys: equal details are equal text, so they hash equally */
-      .detail = http_json_text(req->arena, detail, HTTP_JSON_STORED_FLAGS),
+      .detail = detail,
       .ip = req->ip ? req->ip : "",
       .request_id = req->id,
   };

@@ -263,7 +263,12 @@ describe('recording a call', () => {
     const ev = await s.waitForEvent((e) => e.event === 'call.created' && e.data.subject === `call:${c.id}`, 'call.created');
     const { duplicate_candidates: _, ...plain } = c;
     assert.deepEqual(ev.data.payload, plain);
-    assert.equal(sql(srv.db, `SELECT actor || '|' || action FROM audit WHERE subject = 'call:${c.id}'`), 'calltaker1|call.create');
+    // written before the writer gave the call its id: the same call as a read of it, id first
+    assert.deepEqual(Object.keys(c).slice(0, 2), ['id', 'telephony_call_id']);
+    const read = await srv.api('GET', `/api/v1/calls/${c.id}`, { token: as.dispatcher.token });
+    assert.deepEqual(read.json, plain);
+    assert.equal(sql(srv.db, `SELECT actor || '|' || detail FROM audit WHERE subject = 'call:${c.id}' AND action = 'call.create'`),
+      `calltaker1|{"duplicate_candidates":${c.duplicate_candidates.length},"outcome":"operation","priority":${c.priority},"telephony_call_id":null,"type":"burglary"}`);
   });
 });
 
