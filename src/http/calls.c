@@ -65,9 +65,9 @@ static json_t *candidates_json(struct http_req *req, const struct repeat_candida
  * that the single writer, which alone learns the id, only splices it in
  * (http_json_with_id). Building and writing out JSON was a third of its time a call. */
 struct call_texts {
-  const char *members;    /* the call without "id" (json_call_without_id) */
-  const char *candidates; /* the "duplicate_candidates" array */
-  const char *detail;     /* the audit row's */
+  const char *members; /* the call without "id" (json_call_without_id) */
+  const char *answer;  /* the same with its "duplicate_candidates" as the last member */
+  const char *detail;  /* the audit row's */
 };
 
 static int call_texts_make(struct http_req *req, const struct call *c, const struct repeat_candidate *cands,
@@ -78,12 +78,16 @@ static int call_texts_make(struct http_req *req, const struct call *c, const str
                              call_outcome_name(c->outcome), "telephony_call_id", c->telephony_call_id,
                              "duplicate_candidates", (json_int_t)n);
   out->members = body ? http_json_text(req->arena, body, HTTP_JSON_DUMP_FLAGS) : NULL;
-  out->candidates = candidates ? http_json_text(req->arena, candidates, HTTP_JSON_DUMP_FLAGS) : NULL;
+  const char *list = candidates ? http_json_text(req->arena, candidates, HTTP_JSON_DUMP_FLAGS) : NULL;
   out->detail = detail ? http_json_text(req->arena, detail, HTTP_JSON_STORED_FLAGS) : NULL;
   json_decref(body);
   json_decref(candidates);
   json_decref(detail);
-  return out->members && out->candidates && out->detail ? 0 : -1;
+  /* the members are "{...}", never "{}": the call has its fields whatever their values */
+  const char *open = out->members ? arena_strndup(req->arena, out->members, strlen(out->members) - 1) : NULL;
+  out->answer = open && list ? arena_concat(req->arena, open, ",\"duplicate_candidates\":", list, "}", (char *)NULL)
+                             : NULL;
+  return out->members && out->answer && out->detail ? 0 : -1;
 }
 
 struct new_call {
@@ -194,12 +198,9 @@ static enum store_rc create_tx(void *cls, struct store_tx *tx) {
   const char *subject = call_subject(req, c.id);
   rc = http_audit_text(req, tx, "call.create", subject, texts.detail);
   if (rc != STORE_OK) return rc;
-  const char *text = http_json_with_id(req->arena, c.id, texts.members);
-  rc = http_event_text(tx, "call.created", subject, text, ROLES_CENTRE);
+  rc = http_event_text(tx, "call.created", subject, http_json_with_id(req->arena, c.id, texts.members), ROLES_CENTRE);
   if (rc != STORE_OK) return rc;
-  /* the answer is the event's text with the candidates as its last member */
-  const char *answer = arena_printf(req->arena, "%.*s,\"duplicate_candidates\":%s}", (int)(strlen(text) - 1),
-                                    text, texts.candidates);
+  const char *answer = http_json_with_id(req->arena, c.id, texts.answer);
   if (!answer) return STORE_HARD;
   http_set_result_text(req, 201, answer);
   return STORE_OK;

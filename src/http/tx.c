@@ -236,7 +236,9 @@ const char *http_json_text(struct arena *a, json_t *v, size_t flags) {
 const char *http_json_with_id(struct arena *a, int64_t id, const char *members) {
   if (!members) return NULL;
   const char *rest = members[0] == '{' ? members + 1 : members;
-  return arena_printf(a, "{\"id\":%lld%s%s", (long long)id, rest[0] == '}' ? "" : ",", rest);
+  char digits[24];
+  snprintf(digits, sizeof digits, "%lld", (long long)id);
+  return arena_concat(a, "{\"id\":", digits, rest[0] == '}' ? "" : ",", rest, (char *)NULL);
 }
 
 enum store_rc http_audit(struct http_req *req, struct store_tx *tx, const char *action,

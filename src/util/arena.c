@@ -82,6 +82,26 @@ char *arena_strdup(struct arena *a, const char *s) {
   return s ? arena_strndup(a, s, strlen(s)) : NULL;
 }
 
+char *arena_concat(struct arena *a, ...) {
+  va_list ap;
+  size_t n = 0;
+  va_start(ap, a);
+  for (const char *s; (s = va_arg(ap, const char *));) n += strlen(s);
+  va_end(ap);
+  char *p = arena_alloc(a, n + 1);
+  if (!p) return NULL;
+  char *at = p;
+  va_start(ap, a);
+  for (const char *s; (s = va_arg(ap, const char *));) {
+    size_t k = strlen(s);
+    memcpy(at, s, k);
+    at += k;
+  }
+  va_end(ap);
+  *at = '\0';
+  return p;
+}
+
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap) {
   va_list copy;
   va_copy(copy, ap);

@@ -31,6 +31,8 @@ static void arena_allocates_zeroed_aligned_memory(void **state) {
   assert_string_equal(arena_printf(a, "%s-%d", "hamyar", 110), "hamyar-110");
   assert_string_equal(arena_strndup(a, "abcdef", 3), "abc");
   assert_null(arena_strdup(a, NULL));
+  assert_string_equal(arena_concat(a, "{\"id\":", "12", "", ",\"a\":1}", (char *)NULL), "{\"id\":12,\"a\":1}");
+  assert_string_equal(arena_concat(a, (char *)NULL), "");
   arena_free(a);
 }
 
@@ -60,6 +62,7 @@ static void arena_refuses_to_pass_its_limit(void **state) {
   assert_null(arena_alloc(a, 100));
   assert_non_null(arena_alloc(a, 16));
   assert_null(arena_alloc(a, (size_t)-1));
+  assert_null(arena_concat(a, "a text longer than what is left", (char *)NULL));
   assert_true(arena_used(a) <= 1024);
   arena_free(a);
 }
