@@ -79,7 +79,7 @@ metric() { awk -v m="$1" '$1 == m {print $2}' <<<"$metrics"; }
 metrics=$(curl -s "$hurl/metrics")
 commits=$(metric hamyar_store_commits_total) writes=$(metric hamyar_store_writes_total)
 syncs=$(metric hamyar_store_syncs_total) sync_s=$(metric hamyar_store_sync_duration_seconds_sum)
-busy_s=$(metric hamyar_store_writer_busy_seconds_total)
+busy_s=$(metric hamyar_store_writer_busy_seconds_total) ckpts=$(metric hamyar_store_checkpoints_total)
 kill -TERM "$hpid" 2>/dev/null || true
 wait "$hpid" || true
 hpid=
@@ -129,7 +129,7 @@ awk -v c="$cpu" -v w="$wcpu" -v k="$client" -v n="$ok201" -v t="$(getconf CLK_TC
   awk -v c="$commits" -v w="$writes" -v s="$secs" 'BEGIN { printf "group commit: %d commits (%.0f a second), %.1f writes each on average\n", c, c / s, w / c }'
 # Where a write's wait goes: the disk (the log's syncs) and the single writer.
 [[ -n $syncs && $syncs -gt 0 ]] &&
-  awk -v n="$syncs" -v t="$sync_s" -v b="$busy_s" -v s="$secs" 'BEGIN { printf "log syncs: %d, %.2f ms each on average; the writer ran batches %.0f%% of the run\n", n, t / n * 1e3, b / s * 100 }'
+  awk -v n="$syncs" -v t="$sync_s" -v b="$busy_s" -v s="$secs" -v k="${ckpts:-0}" 'BEGIN { printf "log syncs: %d, %.2f ms each on average; the writer ran batches %.0f%% of the run; %d checkpoints\n", n, t / n * 1e3, b / s * 100, k }'
 echo
 echo "server: $answered calls answered 201; database: $rows new calls, $audited call.create audit rows;" \
      "$for_gone written for clients that had gone"

@@ -172,10 +172,14 @@ static void render_store(struct store *store, struct out *out) {
              "# HELP hamyar_store_durable_writes_total Store writes made durable and answered.\n"
              "# TYPE hamyar_store_durable_writes_total counter\n"
              "hamyar_store_durable_writes_total %llu\n"
+             "# HELP hamyar_store_checkpoints_total Checkpoints that copied the log back into the database file.\n"
+             "# TYPE hamyar_store_checkpoints_total counter\n"
+             "hamyar_store_checkpoints_total %llu\n"
              "# HELP hamyar_store_commit_batch_size Writes per committed transaction (group commit).\n"
              "# TYPE hamyar_store_commit_batch_size histogram\n",
              (unsigned long long)st.commits, (unsigned long long)st.writes,
-             (unsigned long long)st.retries, (unsigned long long)st.syncs, (unsigned long long)st.durable);
+             (unsigned long long)st.retries, (unsigned long long)st.syncs, (unsigned long long)st.durable,
+             (unsigned long long)st.checkpoints);
   static const char *const le[8] = {"1", "3", "7", "15", "31", "63", "127", "+Inf"};
   uint64_t cum = 0;
   for (int i = 0; i < 8; i++) {

@@ -149,6 +149,7 @@ struct store_stats {
   uint64_t sync_us;
   uint64_t writer_busy_us; /* time the single writer spent running batches, not
                             * waiting with one open for the sync thread */
+  uint64_t checkpoints;    /* background WAL checkpoints run */
 };
 
 typedef enum store_rc (*store_tx_fn)(void *cls, struct store_tx *tx);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -638,6 +639,47 @@ static void writes_during_a_sync_wait_for_its_end_and_commit_together(void **sta
   close_held(&h);
 }
 
+/* ---- checkpoints ---------------------------------------------------------------- */
+
+static enum store_rc tx_big_event(void *cls, struct store_tx *tx) {
+  struct event ev = {.type = "t", .payload = cls, .audience = ROLE_ADMIN};
+  return store_of(tx)->event_append(tx, &ev);
+}
+
+/* A reader that keeps its snapshot keeps the WAL from starting over, as a busy writer
+ * does: the checkpointer is woken once the WAL passes 1000 pages and then once per 250
+ * more, not after every commit. */
+static void the_checkpointer_is_woken_once_per_step_of_wal_growth(void **state) {
+  (void)state;
+  char path[128];
+  new_path(path, sizeof path);
+  struct store *s = open_ok(path, STORE_OPEN_CREATE);
+  sqlite3 *reader = NULL;
+  assert_int_equal(sqlite3_open(path, &reader), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(reader, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+  assert_true(raw_int(reader, "SELECT count(*) FROM events") >= 0);
+
+  static char payload[12 * 1024]; /* three pages and more an event */
+  memset(payload, 'x', sizeof payload - 1);
+  payload[sizeof payload - 1] = '\0';
+  for (int i = 0; i < 600; i++) assert_int_equal(store_write(s, tx_big_event, payload), STORE_OK);
+  struct stat wal;
+  char wal_path[160];
+  snprintf(wal_path, sizeof wal_path, "%s-wal", path);
+  assert_int_equal(stat(wal_path, &wal), 0);
+  assert_true(wal.st_size > 2000 * 4096); /* 600 commits past the first 1000 pages */
+  /* one wake at 1000 pages and one per 250 after, each run at most once */
+  sleep_ms(100);
+  struct store_stats st;
+  s->stats(s, &st);
+  uint64_t steps = (uint64_t)(wal.st_size / 4096 - 1000) / 250 + 1;
+  assert_true(st.checkpoints >= 1);
+  assert_true(st.checkpoints <= steps);
+  sqlite3_exec(reader, "COMMIT", NULL, NULL, NULL);
+  sqlite3_close(reader);
+  store_close(s);
+}
+
 static void a_changed_audit_row_breaks_the_chain(void **state) {
   (void)state;
   char path[128];
@@ -831,6 +873,7 @@ int main(void) {
       cmocka_unit_test(a_changed_audit_row_breaks_the_chain),
       cmocka_unit_test(a_committed_write_is_answered_and_waited_for_only_once_durable),
       cmocka_unit_test(writes_during_a_sync_wait_for_its_end_and_commit_together),
+      cmocka_unit_test(the_checkpointer_is_woken_once_per_step_of_wal_growth),
   };
   int failed = cmocka_run_group_tests_name("store: sqlite backend", tests, NULL, NULL);
   nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);

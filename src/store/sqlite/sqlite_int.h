@@ -306,6 +306,8 @@ void sq_jobs_fail(struct sq_job *jobs);
 
 int sq_checkpointer_start(struct sq_store *st, char *err, size_t errlen);
 void sq_checkpointer_stop(struct sq_store *st);
+/* Background checkpoints run so far (0 when there is no checkpointer). */
+uint64_t sq_checkpoints(const struct sq_store *st);
 enum store_rc sq_write(struct store *s, store_tx_fn fn, void *cls);
 enum store_rc sq_write_async(struct store *s, store_tx_fn fn, void *cls, store_done_fn done,
                              void *done_cls);

@@ -349,4 +349,5 @@ void sq_stats(struct store *s, struct store_stats *out) {
   pthread_mutex_lock(&st->mu);
   *out = st->stats;
   pthread_mutex_unlock(&st->mu);
+  out->checkpoints = sq_checkpoints(st);
 }
