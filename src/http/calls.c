@@ -164,7 +164,7 @@ static enum store_rc check_and_place(struct http_req *req, struct store_tx *tx, 
       return STORE_OK;
     }
   }
-  place(req, c);
+  if (!nc->searched) place(req, c); /* else placed before the write, from the request */
   *stop = false;
   return STORE_OK;
 }
