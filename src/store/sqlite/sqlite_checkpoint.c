@@ -80,8 +80,10 @@ static int on_wal_commit(void *cls, sqlite3 *db, const char *schema, int pages) 
   (void)schema;
   if (pages >= SQ_CKPT_WRITER_PAGES) {
     checkpoint(db, "writer");
-  } else if (pages >= SQ_CKPT_PAGES && (pages < k->woken_at || pages - k->woken_at >= SQ_CKPT_STEP_PAGES)) {
-    k->woken_at = pages; /* a smaller WAL has started over */
+  } else if (pages >= SQ_CKPT_PAGES &&
+             (pages < k->woken_at /* the WAL has started over since */ ||
+              pages - k->woken_at >= SQ_CKPT_STEP_PAGES)) {
+    k->woken_at = pages;
     pthread_mutex_lock(&k->mu);
     k->wanted = true;
     pthread_cond_signal(&k->cv);
