@@ -16,7 +16,9 @@
 #include "http/jspec.h"
 #include "locale/locale.h"
 #include "util/arena.h"
+#include "util/buf.h"
 #include "util/clock.h"
+#include "util/jtext.h"
 
 struct emergency_config emergency_config_default(void) {
   struct emergency_config c = {.repeat = REPEAT_CONFIG_DEFAULT, .dispatch = dispatch_config_default(),
@@ -81,7 +83,72 @@ static json_t *call_members(json_t *o, const struct call *c) {
 
 json_t *json_call(const struct call *c) { return call_members(json_pack("{s:I}", "id", (json_int_t)c->id), c); }
 
-json_t *json_call_without_id(const struct call *c) { return call_members(json_object(), c); }
+/* The most a call's text may take: its strings come from one request's bounded fields. */
+#define CALL_TEXT_MAX (1u << 20)
+
+/* Written by hand in the order of call_members, as jtext.h explains: this text is made
+ * for every 110 call, and tests/unit/test_http_call_text.c holds it to json_call's dump. */
+static int call_text(struct buf *b, const struct call *c) {
+  int rc = buf_puts(b, "{\"telephony_call_id\":");
+  if (rc == 0) rc = jtext_string_or_null(b, c->telephony_call_id);
+  if (rc == 0) rc = buf_puts(b, ",\"caller_number\":");
+  if (rc == 0) rc = jtext_string_or_null(b, c->caller_number);
+  if (rc == 0) rc = buf_puts(b, ",\"caller_name\":");
+  if (rc == 0) rc = jtext_string_or_null(b, c->caller_name);
+  if (rc == 0) rc = buf_puts(b, ",\"location\":");
+  if (rc == 0 && !c->has_location) rc = buf_puts(b, "null");
+  if (rc == 0 && c->has_location) {
+    const struct {
+      const char *key;
+      double value;
+    } where[] = {{"{\"lat\":", c->lat}, {",\"lon\":", c->lon}, {",\"uncertainty_m\":", c->uncertainty_m}};
+    for (size_t i = 0; rc == 0 && i < sizeof where / sizeof where[0]; i++) {
+      rc = buf_puts(b, where[i].key);
+      if (rc == 0) rc = jtext_real(b, where[i].value, HTTP_JSON_REAL_PRECISION);
+    }
+    if (rc == 0) rc = buf_putc(b, '}');
+  }
+  const struct {
+    const char *key;
+    const char *text;
+  } strings[] = {{",\"address\":", c->address},
+                 {",\"county\":", c->county},
+                 {",\"type\":", c->type}};
+  for (size_t i = 0; rc == 0 && i < sizeof strings / sizeof strings[0]; i++) {
+    rc = buf_puts(b, strings[i].key);
+    if (rc == 0) rc = jtext_string_or_null(b, strings[i].text);
+  }
+  if (rc == 0) rc = buf_puts(b, ",\"priority\":");
+  if (rc == 0) rc = jtext_int(b, c->priority);
+  if (rc == 0) rc = buf_puts(b, ",\"narrative\":");
+  if (rc == 0) rc = jtext_string_or_null(b, c->narrative);
+  if (rc == 0) rc = buf_puts(b, ",\"outcome\":");
+  if (rc == 0) rc = jtext_string_or_null(b, call_outcome_name(c->outcome));
+  if (rc == 0) rc = buf_puts(b, ",\"incident_id\":");
+  if (rc == 0) rc = c->incident_id > 0 ? jtext_int(b, c->incident_id) : buf_puts(b, "null");
+  const struct {
+    const char *key;
+    int64_t ms;
+  } times[] = {{",\"ring_at\":", c->ring_ms}, {",\"answer_at\":", c->answer_ms}, {",\"created_at\":", c->created_ms}};
+  for (size_t i = 0; rc == 0 && i < sizeof times / sizeof times[0]; i++) {
+    char text[32];
+    rc = buf_puts(b, times[i].key);
+    if (rc == 0) rc = times[i].ms ? jtext_string(b, clock_format_rfc3339(times[i].ms, text, sizeof text), false)
+                                  : buf_puts(b, "null");
+  }
+  if (rc == 0) rc = buf_puts(b, ",\"taker_id\":");
+  if (rc == 0) rc = c->taker_id > 0 ? jtext_int(b, c->taker_id) : buf_puts(b, "null");
+  if (rc == 0) rc = buf_putc(b, '}');
+  return rc;
+}
+
+const char *json_call_text(struct arena *a, const struct call *c) {
+  struct buf b;
+  buf_init(&b, CALL_TEXT_MAX);
+  const char *text = call_text(&b, c) == 0 ? arena_strndup(a, b.data, b.len) : NULL;
+  buf_free(&b);
+  return text;
+}
 
 static json_t *number_json(const struct incident *i, bool latin) {
   char text[INCIDENT_NUMBER_SIZE];

@@ -46,9 +46,10 @@ const struct emergency_config *http_emergency_config(const struct http_req *req)
 
 json_t *json_tcall(const struct telephony_call *t);
 json_t *json_call(const struct call *c);
-/* The same without "id", for a call not stored yet: written out with http_json_text
- * and given its id later by http_json_with_id, it is json_call's text. */
-json_t *json_call_without_id(const struct call *c);
+/* The call without "id" as JSON text in a, for a call not stored yet (NULL when out of
+ * memory or a text is not UTF-8): given its id by http_json_with_id, it is the text
+ * http_json_text writes for json_call, byte for byte. */
+const char *json_call_text(struct arena *a, const struct call *c);
 json_t *json_incident(const struct incident *i, bool latin);
 json_t *json_timeline_entry(const struct timeline_entry *e);
 /* A unit with its effective position: `stale` when its last report is older than the

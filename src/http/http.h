@@ -119,7 +119,8 @@ int http_route_find(const char *method, const char *path, struct arena *a,
  * 17 significant digits prints 37.28 as 37.280000000000001. 15 is the most a double
  * holds for every decimal: a number written with up to 15 digits prints as written,
  * and computed figures (distances in metres) keep their precision. */
-#define HTTP_JSON_DUMP_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(15))
+#define HTTP_JSON_REAL_PRECISION 15
+#define HTTP_JSON_DUMP_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(HTTP_JSON_REAL_PRECISION))
 /* ...and for JSON kept in a record whose text is compared or hashed (audit details,
  * timeline data): sorted keys, so equal objects are equal text. */
 #define HTTP_JSON_STORED_FLAGS (JSON_COMPACT | JSON_SORT_KEYS)
