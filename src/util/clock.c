@@ -17,13 +17,51 @@ int64_t clock_mono_ns(void) {
   return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/* text into out, cut short to fit (as snprintf would). */
+static void copy_cut(char *out, size_t outlen, const char *text) {
+  if (outlen == 0) return;
+  size_t n = strlen(text);
+  if (n > outlen - 1) n = outlen - 1;
+  memcpy(out, text, n);
+  out[n] = '\0';
+}
+
+static void put_digits(char *at, int v, int n) {
+  for (int i = n - 1; i >= 0; i--, v /= 10) at[i] = (char)('0' + v % 10);
+}
+
 char *clock_format_rfc3339(int64_t ms, char *out, size_t outlen) {
+  /* Every request's log line and every record's times come through here, many within
+   * the same second: each thread keeps the last second's text, and gmtime_r (which
+   * takes glibc's time zone lock) runs once a second. */
+  static _Thread_local int64_t cached_secs = INT64_MIN;
+  static _Thread_local char cached[20]; /* "YYYY-MM-DDTHH:MM:SS" */
   time_t secs = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
   int millis = (int)(ms - (int64_t)secs * 1000);
-  struct tm tm;
-  gmtime_r(&secs, &tm);
-  snprintf(out, outlen, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-           tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis);
+  char text[64];
+  if ((int64_t)secs != cached_secs) {
+    struct tm tm;
+    gmtime_r(&secs, &tm);
+    if (tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999) { /* past what four digits hold */
+      snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+               tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis);
+      copy_cut(out, outlen, text);
+      return out;
+    }
+    memcpy(cached, "0000-00-00T00:00:00", sizeof cached);
+    put_digits(cached, tm.tm_year + 1900, 4);
+    put_digits(cached + 5, tm.tm_mon + 1, 2);
+    put_digits(cached + 8, tm.tm_mday, 2);
+    put_digits(cached + 11, tm.tm_hour, 2);
+    put_digits(cached + 14, tm.tm_min, 2);
+    put_digits(cached + 17, tm.tm_sec, 2);
+    cached_secs = (int64_t)secs;
+  }
+  memcpy(text, cached, 19);
+  text[19] = '.';
+  put_digits(text + 20, millis, 3);
+  memcpy(text + 23, "Z", 2);
+  copy_cut(out, outlen, text);
   return out;
 }
 

@@ -4,7 +4,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -130,6 +132,35 @@ static void clock_round_trips_rfc3339(void **state) {
   assert_string_equal(clock_format_rfc3339(ms, out, sizeof out), "1969-12-31T23:59:59.500Z");
 }
 
+/* The formatter keeps each thread's last second: times within one second, across a
+ * second's, a day's and a year's end, back and forth, and outside the years it writes
+ * itself, are what gmtime_r and snprintf write. */
+static void clock_formats_as_gmtime_does(void **state) {
+  (void)state;
+  const int64_t starts[] = {INT64_C(1759294799998), INT64_C(1767225599990), -1001, 0, INT64_C(253402300799000),
+                            INT64_C(-62167219200000) - 1000, INT64_C(1709251199500)};
+  uint64_t r = 88172645463325252u;
+  for (int round = 0; round < 20000; round++) {
+    int64_t ms;
+    if (round < 7 * 40) {
+      ms = starts[round / 40] + (round % 40) * 7 - (round % 3 == 0 ? 2000 : 0);
+    } else {
+      r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+      ms = (int64_t)(r % UINT64_C(4102444800000)) - INT64_C(100000000000);
+    }
+    time_t secs = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+    struct tm tm;
+    gmtime_r(&secs, &tm);
+    char want[64], got[32], small[20];
+    snprintf(want, sizeof want, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ms - (int64_t)secs * 1000));
+    assert_string_equal(clock_format_rfc3339(ms, got, sizeof got), want);
+    /* a buffer too small is cut short, never overrun */
+    assert_int_equal(strncmp(clock_format_rfc3339(ms, small, sizeof small), want, sizeof small - 1), 0);
+    assert_int_equal(strlen(small), sizeof small - 1);
+  }
+}
+
 static void clock_rejects_malformed_times(void **state) {
   (void)state;
   int64_t ms;
@@ -162,6 +193,7 @@ int main(void) {
       cmocka_unit_test(buf_grows_up_to_its_maximum_and_no_further),
       cmocka_unit_test(buf_printf_fills_its_room_then_grows),
       cmocka_unit_test(clock_round_trips_rfc3339),
+      cmocka_unit_test(clock_formats_as_gmtime_does),
       cmocka_unit_test(clock_rejects_malformed_times),
       cmocka_unit_test(roles_have_stable_names),
   };
