@@ -4,8 +4,10 @@
 -- 201 is a call durably on disk (the call row, its audit row and its live event in
 -- one group-committed transaction).
 --   wrk ... -s bench/intake/intake.lua URL -- TOKEN [idempotent]
--- With "idempotent" every request carries its own Idempotency-Key, so the server also
--- stores each answer for replay, as a careful client would make it.
+-- With "idempotent" or "console" every request carries its own Idempotency-Key, so the
+-- server also stores each answer for replay: "idempotent" makes random version-4 UUIDs,
+-- as a client may; "console" makes keys as the console does (web/lib/api.js): a number
+-- that grows with time, then random digits.
 --
 -- wrk shares the machine with the server, so the script does as little as it can per
 -- request, as wrk's own guide advises: the bodies are made once in init() (a pool per
@@ -24,6 +26,8 @@ end
 local POOL = 4096 -- distinct bodies per thread
 local pool = {}
 local with_key = false
+local console_keys = false
+local started_ms = 0
 local n = 0
 
 local types = {
@@ -54,7 +58,9 @@ local headers = {}
 function init(args)
   headers["Authorization"] = "Bearer " .. (args[1] or "")
   headers["Content-Type"] = "application/json"
-  with_key = args[2] == "idempotent"
+  with_key = args[2] == "idempotent" or args[2] == "console"
+  console_keys = args[2] == "console"
+  started_ms = os.time() * 1000
   math.randomseed(7919 * (id or 1))
   for i = 1, POOL do
     -- whole requests when they do not change; only the bodies when each needs its key
@@ -66,6 +72,14 @@ function request()
   n = n + 1
   local i = n % POOL + 1
   if not with_key then return pool[i] end
+  if console_keys then
+    -- The console's 12 hex digits of milliseconds, then 20 random ones; wrk's Lua reads
+    -- no clock finer than seconds, so the count of requests stands in for the
+    -- milliseconds, and the thread keeps the two threads' keys apart.
+    headers["Idempotency-Key"] = string.format("%012x%04x%08x%08x", started_ms + n, id or 0,
+      math.random(0, 0x7fffffff), math.random(0, 0x7fffffff))
+    return wrk.format("POST", "/api/v1/calls", headers, pool[i])
+  end
   -- A random version-4 UUID, as clients make them: keys in no particular order. The
   -- thread and the count keep it unique whatever the random numbers.
   headers["Idempotency-Key"] = string.format("%08x-%04x-4%03x-%04x-%04x%08x",

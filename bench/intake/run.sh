@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Call intake: how many 110 calls a second `hamyar serve` acknowledges durably, beside
 # nginx answering a static JSON 200 on the same machine in the same run.
-#   bench/intake/run.sh [BUILD_DIR] [SECONDS] [CONNECTIONS] [WRK_THREADS] [idempotent|plain]
+#   bench/intake/run.sh [BUILD_DIR] [SECONDS] [CONNECTIONS] [WRK_THREADS] [idempotent|console|plain]
 # Defaults: build, 30 s, 64 connections, 2 wrk threads, idempotent (each request has its
-# own Idempotency-Key, so each answer is stored for replay too).
+# own Idempotency-Key, a random UUID, so each answer is stored for replay too). console:
+# keys as the console makes them, growing with time (intake.lua). plain: no keys.
 #
 # hamyar gets its own database on disk (not tmpfs: fsync must cost) made by `hamyar
 # init` with the Gilan reference data, and a call-taker. wrk posts calls with
@@ -21,6 +22,7 @@ secs=${2:-30}
 conns=${3:-64}
 wthreads=${4:-2}
 mode=${5:-idempotent}
+case $mode in idempotent | console | plain) ;; *) echo "bench: mode must be idempotent, console or plain, not $mode" >&2; exit 1 ;; esac
 bin=$build/hamyar
 here=$(cd "$(dirname "$0")" && pwd)
 for tool in wrk nginx sqlite3 curl; do

@@ -250,6 +250,13 @@ describe('the call-taker screen in chromium', () => {
     const del = await srv.api('DELETE', '/api/v1/session', { cookie: `hamyar_session=${cookie.value}`, csrf });
     assert.equal(del.status, 204);
 
+    // The console's Idempotency-Key: the time, then random; the same on the resend.
+    const keys = [];
+    const noteKey = (r) => {
+      if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/calls') keys.push(r.headers()['idempotency-key']);
+    };
+    page.on('request', noteKey);
+    const sentAt = Date.now();
     await page.keyboard.press('Control+Enter');
     await page.locator('#login').waitFor({ state: 'visible' });
     assert.match(await page.locator('#login-msg').textContent(), /آنچه نوشته‌اید حفظ شده است/);
@@ -262,6 +269,12 @@ describe('the call-taker screen in chromium', () => {
     assert.equal(await page.locator('#ct-narrative').inputValue(), NARRATIVE, 'what was typed is still on the screen');
     const calls = await callsFrom(number);
     assert.equal(calls.length, 1, 'stored once');
+    page.off('request', noteKey);
+    assert.equal(keys.length, 2, 'sent, refused for the session, sent again');
+    assert.equal(keys[1], keys[0], 'the resend carries the same key');
+    assert.match(keys[0], /^[0-9a-f]{32}$/);
+    const keyTime = parseInt(keys[0].slice(0, 12), 16);
+    assert.ok(keyTime >= sentAt - 1000 && keyTime <= Date.now(), `the key starts with the time it was made (${keys[0]})`);
     assert.equal(calls[0].narrative, 'دو نفر موتورسوار کیف خانمی را قاپیدند و به سمت میدان شهرداری رفتند.');
     assert.equal(calls[0].county, 'anzali');
 
