@@ -13,15 +13,11 @@
 #include "http/emergency.h"
 #include "http/http.h"
 #include "util/arena.h"
+#include "random_fixture.h"
 
 static uint64_t rng = 0x2545F4914F6CDD1Du;
 
-static uint64_t next_random(void) {
-  rng ^= rng << 13;
-  rng ^= rng >> 7;
-  rng ^= rng << 17;
-  return rng;
-}
+static uint64_t next_random(void) { return fixture_random(&rng); }
 
 static const char *maybe(const char *const *choices, size_t n) {
   return next_random() % 4 == 0 ? NULL : choices[next_random() % n];

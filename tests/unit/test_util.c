@@ -14,6 +14,7 @@
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/clock.h"
+#include "random_fixture.h"
 
 static void arena_allocates_zeroed_aligned_memory(void **state) {
   (void)state;
@@ -145,8 +146,7 @@ static void clock_formats_as_gmtime_does(void **state) {
     if (round < 7 * 40) {
       ms = starts[round / 40] + (round % 40) * 7 - (round % 3 == 0 ? 2000 : 0);
     } else {
-      r ^= r << 13, r ^= r >> 7, r ^= r << 17;
-      ms = (int64_t)(r % UINT64_C(4102444800000)) - INT64_C(100000000000);
+      ms = (int64_t)(fixture_random(&r) % UINT64_C(4102444800000)) - INT64_C(100000000000);
     }
     time_t secs = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
     struct tm tm;

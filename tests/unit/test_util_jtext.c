@@ -17,15 +17,11 @@
 #include "core/audit.h"
 #include "util/buf.h"
 #include "util/jtext.h"
+#include "random_fixture.h"
 
 static uint64_t rng = 0x9E3779B97F4A7C15u;
 
-static uint64_t next_random(void) {
-  rng ^= rng << 13;
-  rng ^= rng >> 7;
-  rng ^= rng << 17;
-  return rng;
-}
+static uint64_t next_random(void) { return fixture_random(&rng); }
 
 /* Jansson's text of v (taken), as a string the caller frees. */
 static char *jansson_text(json_t *v, size_t flags) {
