@@ -78,13 +78,13 @@ function request()
     -- milliseconds, and the thread keeps the two threads' keys apart.
     headers["Idempotency-Key"] = string.format("%012x%04x%08x%08x", started_ms + n, id or 0,
       math.random(0, 0x7fffffff), math.random(0, 0x7fffffff))
-    return wrk.format("POST", "/api/v1/calls", headers, pool[i])
+  else
+    -- A random version-4 UUID, as clients make them: keys in no particular order. The
+    -- thread and the count keep it unique whatever the random numbers.
+    headers["Idempotency-Key"] = string.format("%08x-%04x-4%03x-%04x-%04x%08x",
+      math.random(0, 0x7fffffff), math.random(0, 0xffff), math.random(0, 0xfff),
+      0x8000 + math.random(0, 0x3fff), id or 0, n)
   end
-  -- A random version-4 UUID, as clients make them: keys in no particular order. The
-  -- thread and the count keep it unique whatever the random numbers.
-  headers["Idempotency-Key"] = string.format("%08x-%04x-4%03x-%04x-%04x%08x",
-    math.random(0, 0x7fffffff), math.random(0, 0xffff), math.random(0, 0xfff),
-    0x8000 + math.random(0, 0x3fff), id or 0, n)
   return wrk.format("POST", "/api/v1/calls", headers, pool[i])
 end
 

@@ -86,6 +86,9 @@ json_t *json_call(const struct call *c) { return call_members(json_pack("{s:I}",
 /* The most a call's text may take: its strings come from one request's bounded fields. */
 #define CALL_TEXT_MAX (1u << 20)
 
+/* A record's id as json_id writes it: null for none. */
+static int put_id(struct buf *b, int64_t id) { return id > 0 ? jtext_int(b, id) : buf_puts(b, "null"); }
+
 /* Written by hand in the order of call_members, as jtext.h explains: this text is made
  * for every 110 call, and tests/unit/test_http_call_text.c holds it to json_call's dump. */
 static int call_text(struct buf *b, const struct call *c) {
@@ -125,7 +128,7 @@ static int call_text(struct buf *b, const struct call *c) {
   if (rc == 0) rc = buf_puts(b, ",\"outcome\":");
   if (rc == 0) rc = jtext_string_or_null(b, call_outcome_name(c->outcome));
   if (rc == 0) rc = buf_puts(b, ",\"incident_id\":");
-  if (rc == 0) rc = c->incident_id > 0 ? jtext_int(b, c->incident_id) : buf_puts(b, "null");
+  if (rc == 0) rc = put_id(b, c->incident_id);
   const struct {
     const char *key;
     int64_t ms;
@@ -137,7 +140,7 @@ static int call_text(struct buf *b, const struct call *c) {
                                   : buf_puts(b, "null");
   }
   if (rc == 0) rc = buf_puts(b, ",\"taker_id\":");
-  if (rc == 0) rc = c->taker_id > 0 ? jtext_int(b, c->taker_id) : buf_puts(b, "null");
+  if (rc == 0) rc = put_id(b, c->taker_id);
   if (rc == 0) rc = buf_putc(b, '}');
   return rc;
 }
