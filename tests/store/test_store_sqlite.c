@@ -283,8 +283,12 @@ static void the_schema_has_the_agreed_names(void **state) {
   assert_int_equal(raw_int(db, "SELECT version FROM schema_version"),
                    store_sqlite_newest_version());
   assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
-                               "name IN ('audit_action', 'audit_time')"),
-                   2);
+                               "tbl_name = 'audit_search' AND name IN ('audit_action', "
+                               "'audit_time', 'audit_actor', 'audit_subject')"),
+                   4);
+  assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
+                               "tbl_name = 'audit'"),
+                   0);
   assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
                                "name IN ('calls_created', 'calls_caller', "
                                "'calls_incident', 'incidents_status_updated', "
@@ -514,6 +518,7 @@ struct hook_hold {
   bool entered, released, waited, write_done;
   int dones;
   struct store *s;
+  char path[128];
 };
 
 static void holding_hook(void *cls, int64_t last_event_id) {
@@ -547,10 +552,9 @@ static void hold_done(void *cls, enum store_rc rc) {
 
 /* A new store with one write made, returned once that write's sync is held. */
 static struct store *a_write_with_its_sync_held(struct hook_hold *h) {
-  char path[128];
-  new_path(path, sizeof path);
-  struct store *s = open_ok(path, STORE_OPEN_CREATE);
-  *h = (struct hook_hold){.s = s};
+  *h = (struct hook_hold){0};
+  struct store *s = open_ok(new_path(h->path, sizeof h->path), STORE_OPEN_CREATE);
+  h->s = s;
   pthread_mutex_init(&h->mu, NULL);
   pthread_cond_init(&h->cv, NULL);
   s->set_commit_hook(s, holding_hook, h);
@@ -637,6 +641,88 @@ static void writes_during_a_sync_wait_for_its_end_and_commit_together(void **sta
   /* the 200 ms the batch waited open are not the writer's busy time */
   assert_true(st.writer_busy_us < 150 * 1000);
   close_held(&h);
+}
+
+/* ---- the audit's search indexes --------------------------------------------------- */
+
+static enum store_rc tx_audit_n(void *cls, struct store_tx *tx) {
+  int n = *(int *)cls;
+  enum store_rc rc = STORE_OK;
+  for (int i = 0; rc == STORE_OK && i < n; i++) {
+    struct audit_row r = {.time_ms = i, .actor = "taker", .action = "call.create", .subject = "call:1"};
+    rc = store_of(tx)->audit_append(tx, &r);
+  }
+  return rc;
+}
+
+/* How many audit rows audit_search holds, after checking that they are the audit's
+ * first rows, copied as they are. */
+static int64_t audit_copied(const char *path) {
+  sqlite3 *db = NULL;
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  int64_t n = raw_int(db, "SELECT count(*) FROM audit_search");
+  assert_int_equal(raw_int(db, "SELECT coalesce(max(id), 0) FROM audit_search"), n);
+  assert_int_equal(raw_int(db, "SELECT count(*) FROM audit_search s JOIN audit a USING (id) "
+                               "WHERE s.time_ms = a.time_ms AND s.actor = a.actor AND "
+                               "s.action = a.action AND s.subject = a.subject"),
+                   n);
+  sqlite3_close(db);
+  return n;
+}
+
+/* A batch that waits for the disk anyway copies its audit rows into the search indexes
+ * meanwhile (sqlite_writer.c), and commits them with its own. */
+static void a_batch_waiting_for_the_disk_copies_the_audit_rows_for_search(void **state) {
+  (void)state;
+  struct hook_hold h;
+  struct store *s = a_write_with_its_sync_held(&h);
+  int n = 100;
+  assert_int_equal(store_write_async(s, tx_audit_n, &n, hold_done, &h), STORE_OK);
+  sleep_ms(100); /* it ran, and waits for the held sync */
+  pthread_mutex_lock(&h.mu);
+  h.released = true;
+  pthread_cond_broadcast(&h.cv);
+  while (h.dones < 2) pthread_cond_wait(&h.cv, &h.mu);
+  pthread_mutex_unlock(&h.mu);
+  assert_int_equal(audit_copied(h.path), 100);
+  close_held(&h);
+}
+
+/* Writes one after the other never wait for the disk; their audit rows are copied for
+ * search once a thousand or so wait, so the rows a search reads one by one stay few. */
+static void the_audit_rows_for_search_never_fall_far_behind(void **state) {
+  (void)state;
+  char path[128];
+  new_path(path, sizeof path);
+  struct store *s = open_ok(path, STORE_OPEN_CREATE);
+  int n = 100;
+  for (int i = 0; i < 30; i++) assert_int_equal(store_write(s, tx_audit_n, &n), STORE_OK);
+  store_close(s);
+  int64_t copied = audit_copied(path);
+  assert_true(copied > 0);
+  assert_true(30 * 100 - copied < 1024 + 100);
+}
+
+/* Copying for search is not worth a write: should it fail, the write commits without
+ * it (and searches read the rows from the audit table). */
+static void a_write_commits_when_its_audit_rows_cannot_be_copied_for_search(void **state) {
+  (void)state;
+  char path[128];
+  new_path(path, sizeof path);
+  struct store *s = open_ok(path, STORE_OPEN_CREATE);
+  store_close(s);
+  raw_exec(path, "ALTER TABLE audit_search RENAME TO audit_search_gone");
+  s = open_ok(path, STORE_OPEN_CREATE);
+  int n = 1100; /* past the thousand or so after which every commit copies */
+  assert_int_equal(store_write(s, tx_audit_n, &n), STORE_OK);
+  int first_bad = 0;
+  assert_int_equal(store_read(s, tx_walk, &first_bad), STORE_OK);
+  assert_int_equal(first_bad, 0);
+  store_close(s);
+  sqlite3 *db = NULL;
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  assert_int_equal(raw_int(db, "SELECT count(*) FROM audit"), 1100);
+  sqlite3_close(db);
 }
 
 /* ---- checkpoints ---------------------------------------------------------------- */
@@ -837,6 +923,10 @@ static void a_version_1_database_migrates_and_keeps_its_rows(void **state) {
                    10);
   assert_int_equal(raw_int(db, "SELECT count(*) FROM users WHERE username = 'old-admin'"), 1);
   assert_int_equal(raw_int(db, "SELECT count(*) FROM audit"), 1);
+  /* migration 10 copied the audit row for search */
+  assert_int_equal(raw_int(db, "SELECT count(*) FROM audit_search WHERE id = 1 AND actor = 'cli' "
+                               "AND action = 'user.create' AND subject = 'user:1' AND time_ms = 2"),
+                   1);
   assert_int_equal(raw_int(db, "SELECT count(*) FROM calls"), 1);
   assert_int_equal(raw_int(db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
   sqlite3_close(db);
@@ -869,6 +959,9 @@ int main(void) {
       cmocka_unit_test(a_committed_write_is_answered_and_waited_for_only_once_durable),
       cmocka_unit_test(writes_during_a_sync_wait_for_its_end_and_commit_together),
       cmocka_unit_test(the_checkpointer_is_woken_once_per_step_of_wal_growth),
+      cmocka_unit_test(a_batch_waiting_for_the_disk_copies_the_audit_rows_for_search),
+      cmocka_unit_test(the_audit_rows_for_search_never_fall_far_behind),
+      cmocka_unit_test(a_write_commits_when_its_audit_rows_cannot_be_copied_for_search),
   };
   int failed = cmocka_run_group_tests_name("store: sqlite backend", tests, NULL, NULL);
   nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);

@@ -3,8 +3,10 @@
  * audit_append runs on the writer, so "read the last row, then insert the next" cannot
  * interleave with another append: ids are dense and each row's prev_hash is the hash of
  * the row before it. Within one batch the writer remembers the row it appended last
- * (sq_conn.audit_known), so only a batch's first append reads it back. NULL strings are stored the way audit_canonical() reads them ("" and
- * "{}"), so that the stored row hashes to the stored hash.
+ * (sq_conn.audit_known), so only a batch's first append reads it back. NULL strings are
+ * stored the way audit_canonical() reads them ("" and "{}"), so that the stored row
+ * hashes to the stored hash. Searches go through audit_search, a copy of the searched
+ * columns that carries their indexes (below).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,7 +127,42 @@ enum store_rc sq_audit_walk(struct store_tx *tx,
   return rc;
 }
 
-/* Which filter fields are set; each combination has its own cached statement. */
+/* ---- searching --------------------------------------------------------------------
+ *
+ * The searched columns have their indexes on audit_search, a copy of those columns for
+ * the rows up to some id, which sq_audit_index() extends a few hundred rows at a time
+ * (migrations.c, 10, says why). A search is the newer rows, read from the audit table by
+ * id, and then the older ones, found through audit_search's indexes: a row is found
+ * exactly once whether or not it has been copied yet. */
+
+enum store_rc sq_audit_index(struct sq_conn *c, int64_t at_least, int64_t at_most, int64_t *copied) {
+  *copied = 0;
+  sqlite3_stmt *ends = sq_stmt(c, SQ_AUDIT_SEARCH_ENDS,
+                               "SELECT (SELECT coalesce(max(id), 0) FROM audit), "
+                               "(SELECT coalesce(max(id), 0) FROM audit_search)");
+  sqlite3_stmt *copy = sq_stmt(c, SQ_AUDIT_SEARCH_COPY,
+                               "INSERT INTO audit_search (id, time_ms, actor, action, subject) "
+                               "SELECT id, time_ms, actor, action, subject FROM audit "
+                               "WHERE id > ?1 ORDER BY id LIMIT ?2");
+  if (!ends || !copy) return STORE_HARD;
+  int s = sqlite3_step(ends);
+  if (s != SQLITE_ROW) {
+    enum store_rc rc = sq_fail(c, s == SQLITE_DONE ? SQLITE_CORRUPT : s, "audit_index");
+    sq_reset(ends);
+    return rc;
+  }
+  int64_t newest = sqlite3_column_int64(ends, 0), indexed = sqlite3_column_int64(ends, 1);
+  sq_reset(ends);
+  if (newest - indexed < at_least || newest <= indexed) return STORE_OK;
+  if (sqlite3_bind_int64(copy, 1, indexed) != SQLITE_OK ||
+      sqlite3_bind_int64(copy, 2, at_most) != SQLITE_OK)
+    return sq_bind_failed(c, copy, "audit_index");
+  enum store_rc rc = sq_run(c, copy, false, "audit_index");
+  if (rc == STORE_OK) *copied = sqlite3_changes64(c->db);
+  return rc;
+}
+
+/* Which filter fields are set; each combination has its own two cached statements. */
 enum {
   F_FROM = 1,
   F_TO = 2,
@@ -135,19 +172,67 @@ enum {
   F_SUBJECT = 32,
 };
 
-static sqlite3_stmt *list_stmt(struct sq_conn *c, unsigned mask) {
-  if (c->stmt[SQ_AUDIT_LIST_FIRST + mask]) return c->stmt[SQ_AUDIT_LIST_FIRST + mask];
-  /* Numbered parameters stay the same whatever the mask, so binding is uniform. */
-  char sql[512];
-  snprintf(sql, sizeof sql, "SELECT " AUDIT_COLS " FROM audit WHERE id < ?1%s%s%s%s%s%s "
-           "ORDER BY id DESC LIMIT ?9",
-           (mask & F_FROM) ? " AND time_ms >= ?2" : "", (mask & F_TO) ? " AND time_ms < ?3" : "",
-           (mask & F_ACTOR) ? " AND actor = ?4" : "", (mask & F_ACTION) ? " AND action = ?5" : "",
-           (mask & F_PREFIX) ? " AND action >= ?6 AND action < ?7" : "",
-           (mask & F_SUBJECT) ? " AND subject = ?8" : "");
-  return sq_stmt(c, (enum sq_stmt_id)(SQ_AUDIT_LIST_FIRST + mask), sql);
+/* The filter's conditions on the columns of `t` ("" for the audit table's own). Numbered
+ * parameters stay the same whatever the mask, so binding is uniform. */
+static void filter_sql(char *out, size_t len, unsigned mask, const char *t) {
+  static const struct {
+    unsigned flag;
+    const char *cond;
+  } conds[] = {
+      {F_FROM, "time_ms >= ?2"},   {F_TO, "time_ms < ?3"},    {F_ACTOR, "actor = ?4"},
+      {F_ACTION, "action = ?5"},   {F_PREFIX, "action >= ?6"}, {F_PREFIX, "action < ?7"},
+      {F_SUBJECT, "subject = ?8"},
+  };
+  size_t used = 0;
+  out[0] = '\0';
+  for (size_t i = 0; i < sizeof conds / sizeof conds[0]; i++)
+    if ((mask & conds[i].flag) && used < len)
+      used += (size_t)snprintf(out + used, len - used, " AND %s%s", t, conds[i].cond);
 }
 
+/* The newer rows (`older` false: from the audit table, ids above ?10) or the older ones
+ * (through audit_search's indexes, ids up to ?10) that the filter matches, newest
+ * first. Each is a query of its own shaped as the search of the audit table was when
+ * the indexes were on it, so SQLite plans the older one as it planned that (a time
+ * window through audit_time, say). As one compound of the two, SQLite favoured the
+ * order of audit_search's ids, and when the newer rows held every match, went through
+ * all of them in vain. */
+static sqlite3_stmt *list_stmt(struct sq_conn *c, unsigned mask, bool older) {
+  enum sq_stmt_id id = (enum sq_stmt_id)((older ? SQ_AUDIT_OLDER_FIRST : SQ_AUDIT_LIST_FIRST) + mask);
+  if (c->stmt[id]) return c->stmt[id];
+  char where[256], sql[1024];
+  filter_sql(where, sizeof where, mask, older ? "s." : "");
+  if (older)
+    snprintf(sql, sizeof sql,
+             "SELECT s.id, a.time_ms, a.actor_id, a.actor, a.action, a.subject, a.detail, a.ip, "
+             "a.request_id, a.prev_hash, a.hash FROM audit_search s JOIN audit a ON a.id = s.id "
+             "WHERE s.id <= ?10 AND s.id < ?1%s ORDER BY s.id DESC LIMIT ?9",
+             where);
+  else
+    snprintf(sql, sizeof sql,
+             "SELECT " AUDIT_COLS " FROM audit WHERE id > ?10 AND id < ?1%s ORDER BY id DESC LIMIT ?9",
+             where);
+  return sq_stmt(c, id, sql);
+}
+
+/* Binds a search's parameters (list_stmt's numbering). */
+static int bind_search(sqlite3_stmt *st, const struct audit_filter *f, unsigned mask, size_t prefix_len,
+                       const char *hi, int64_t limit, int64_t copied) {
+  return sqlite3_bind_int64(st, 1, f->before_id > 0 ? f->before_id : INT64_MAX) != SQLITE_OK ||
+         sqlite3_bind_int64(st, 2, f->from_ms) != SQLITE_OK ||
+         sqlite3_bind_int64(st, 3, f->to_ms) != SQLITE_OK ||
+         sq_bind_text(st, 4, f->actor) != SQLITE_OK ||
+         sq_bind_text(st, 5, (mask & F_ACTION) ? f->action : NULL) != SQLITE_OK ||
+         sqlite3_bind_text(st, 6, f->action ? f->action : "", (int)prefix_len, SQLITE_TRANSIENT) !=
+             SQLITE_OK ||
+         sq_bind_text(st, 7, hi) != SQLITE_OK || sq_bind_text(st, 8, f->subject) != SQLITE_OK ||
+         sqlite3_bind_int64(st, 9, limit) != SQLITE_OK ||
+         sqlite3_bind_int64(st, 10, copied) != SQLITE_OK;
+}
+
+/* The newer rows first, then, when they do not fill the page, the older ones. Both are
+ * bounded by the copy's extent read first, so that a row the writer copies between the
+ * two is still found once, whatever snapshot each statement reads. */
 enum store_rc sq_audit_list(struct store_tx *tx, const struct audit_filter *f, struct arena *a,
                             struct audit_row **out, size_t *n) {
   struct sq_conn *c = sq_conn_of(tx);
@@ -168,39 +253,39 @@ enum store_rc sq_audit_list(struct store_tx *tx, const struct audit_filter *f, s
       mask |= F_ACTION;
     }
   }
-  sqlite3_stmt *st = list_stmt(c, mask);
-  if (!st) return STORE_HARD;
+  sqlite3_stmt *upto = sq_stmt(c, SQ_AUDIT_SEARCH_UPTO, "SELECT coalesce(max(id), 0) FROM audit_search");
+  sqlite3_stmt *newer = list_stmt(c, mask, false), *older = list_stmt(c, mask, true);
+  if (!upto || !newer || !older) return STORE_HARD;
+  int s = sqlite3_step(upto);
+  int64_t copied = s == SQLITE_ROW ? sqlite3_column_int64(upto, 0) : 0;
+  sq_reset(upto);
+  if (s != SQLITE_ROW) return sq_fail(c, s == SQLITE_DONE ? SQLITE_CORRUPT : s, "audit_list");
   /* Every text starting with the prefix sorts between the prefix and the prefix
    * followed by 0xFF, a byte that never occurs in UTF-8. */
   char *hi = NULL;
   if (mask & F_PREFIX) {
     hi = malloc(prefix_len + 2);
-    if (!hi) {
-      sq_reset(st);
-      return sq_oom("audit_list");
-    }
+    if (!hi) return sq_oom("audit_list");
     memcpy(hi, f->action, prefix_len);
     hi[prefix_len] = '\xff';
     hi[prefix_len + 1] = '\0';
   }
-  int bad = sqlite3_bind_int64(st, 1, f->before_id > 0 ? f->before_id : INT64_MAX) != SQLITE_OK ||
-            sqlite3_bind_int64(st, 2, f->from_ms) != SQLITE_OK ||
-            sqlite3_bind_int64(st, 3, f->to_ms) != SQLITE_OK ||
-            sq_bind_text(st, 4, f->actor) != SQLITE_OK ||
-            sq_bind_text(st, 5, (mask & F_ACTION) ? f->action : NULL) != SQLITE_OK ||
-            sqlite3_bind_text(st, 6, f->action ? f->action : "", (int)prefix_len,
-                              SQLITE_TRANSIENT) != SQLITE_OK ||
-            sq_bind_text(st, 7, hi) != SQLITE_OK ||
-            sq_bind_text(st, 8, f->subject) != SQLITE_OK ||
-            sqlite3_bind_int64(st, 9, sq_limit(f->limit)) != SQLITE_OK;
-  enum store_rc rc;
-  if (bad) {
-    rc = sq_bind_failed(c, st, "audit_list");
-  } else {
-    void *arr = NULL;
-    rc = sq_fetch_all(c, st, "audit_list", read_audit, a, sizeof **out, &arr, n);
-    *out = arr;
+  int64_t limit = sq_limit(f->limit);
+  void *arr = NULL;
+  size_t count = 0, cap = 0;
+  enum store_rc rc = STORE_OK;
+  if (bind_search(newer, f, mask, prefix_len, hi, limit, copied))
+    rc = sq_bind_failed(c, newer, "audit_list");
+  else
+    rc = sq_fetch_more(c, newer, "audit_list", read_audit, a, sizeof **out, &arr, &count, &cap);
+  if (rc == STORE_OK && (int64_t)count < limit) {
+    if (bind_search(older, f, mask, prefix_len, hi, limit - (int64_t)count, copied))
+      rc = sq_bind_failed(c, older, "audit_list");
+    else
+      rc = sq_fetch_more(c, older, "audit_list", read_audit, a, sizeof **out, &arr, &count, &cap);
   }
-  free(hi); /* after the statement was reset: it was bound without a copy */
+  free(hi); /* after the statements were reset: they were bound without a copy */
+  *out = rc == STORE_OK ? arr : NULL;
+  *n = rc == STORE_OK ? count : 0;
   return rc;
 }

@@ -172,18 +172,24 @@ enum store_rc sq_fetch_one(struct sq_conn *c, sqlite3_stmt *st, const char *what
   return rc;
 }
 
-enum store_rc sq_fetch_all(struct sq_conn *c, sqlite3_stmt *st, const char *what, sq_row_fn read,
-                           struct arena *a, size_t size, void **out, size_t *n) {
+enum store_rc sq_fetch_more(struct sq_conn *c, sqlite3_stmt *st, const char *what, sq_row_fn read,
+                            struct arena *a, size_t size, void **arr, size_t *n, size_t *cap) {
   enum store_rc rc = STORE_OK;
-  void *arr = NULL;
-  size_t count = 0, cap = 0;
   int s = SQLITE_DONE;
   while (rc == STORE_OK && (s = sqlite3_step(st)) == SQLITE_ROW) {
-    void *el = sq_push(a, &arr, &count, &cap, size);
+    void *el = sq_push(a, arr, n, cap, size);
     rc = el ? read(st, a, el) : sq_oom(what);
   }
   if (rc == STORE_OK && s != SQLITE_DONE) rc = sq_fail(c, s, what);
   sq_reset(st);
+  return rc;
+}
+
+enum store_rc sq_fetch_all(struct sq_conn *c, sqlite3_stmt *st, const char *what, sq_row_fn read,
+                           struct arena *a, size_t size, void **out, size_t *n) {
+  void *arr = NULL;
+  size_t count = 0, cap = 0;
+  enum store_rc rc = sq_fetch_more(c, st, what, read, a, size, &arr, &count, &cap);
   *out = rc == STORE_OK ? arr : NULL;
   *n = rc == STORE_OK ? count : 0;
   return rc;

@@ -27,8 +27,8 @@
 /* Rows handed out when a caller passes limit 0. */
 #define SQ_DEFAULT_LIMIT 100
 
-/* Every cached statement has a slot. audit_list builds its WHERE clause from the
- * filter fields that are set, so it owns one slot per combination (see sqlite_audit.c). */
+/* Every cached statement has a slot. audit_list builds its WHERE clauses from the
+ * filter fields that are set, so it owns two slots per combination (see sqlite_audit.c). */
 enum sq_stmt_id {
   SQ_BEGIN,
   SQ_BEGIN_IMMEDIATE,
@@ -60,8 +60,13 @@ enum sq_stmt_id {
   SQ_AUDIT_LAST,
   SQ_AUDIT_INSERT,
   SQ_AUDIT_WALK,
+  SQ_AUDIT_SEARCH_ENDS,
+  SQ_AUDIT_SEARCH_COPY,
+  SQ_AUDIT_SEARCH_UPTO,
   SQ_AUDIT_LIST_FIRST,
   SQ_AUDIT_LIST_LAST = SQ_AUDIT_LIST_FIRST + 63,
+  SQ_AUDIT_OLDER_FIRST,
+  SQ_AUDIT_OLDER_LAST = SQ_AUDIT_OLDER_FIRST + 63,
   SQ_EVENT_INSERT,
   SQ_EVENT_LIST_AFTER,
   SQ_EVENT_LAST_ID,
@@ -228,6 +233,9 @@ enum store_rc sq_fetch_one(struct sq_conn *c, sqlite3_stmt *st, const char *what
 /* Reads every row into an arena array of elements of `size` bytes. Resets st. */
 enum store_rc sq_fetch_all(struct sq_conn *c, sqlite3_stmt *st, const char *what, sq_row_fn read,
                            struct arena *a, size_t size, void **out, size_t *n);
+/* The same, appending to an array of *n elements with room for *cap (sq_push). */
+enum store_rc sq_fetch_more(struct sq_conn *c, sqlite3_stmt *st, const char *what, sq_row_fn read,
+                            struct arena *a, size_t size, void **arr, size_t *n, size_t *cap);
 
 /* Binds a row id where 0 means "none": 0 binds SQL NULL (so that foreign keys hold),
  * and NULL reads back as 0 through sqlite3_column_int64. */
@@ -358,6 +366,11 @@ enum store_rc sq_audit_list(struct store_tx *tx, const struct audit_filter *f, s
                             struct audit_row **out, size_t *n);
 enum store_rc sq_audit_walk(struct store_tx *tx,
                             int (*fn)(void *cls, const struct audit_row *row), void *cls);
+/* Copies into audit_search (the search indexes, migrations.c) up to `at_most` of the
+ * audit rows it lacks, oldest first, when it lacks at least `at_least`; *copied says how
+ * many. Runs inside the caller's transaction: the writer calls it in its batches
+ * (sqlite_writer.c). */
+enum store_rc sq_audit_index(struct sq_conn *c, int64_t at_least, int64_t at_most, int64_t *copied);
 
 enum store_rc sq_event_append(struct store_tx *tx, struct event *ev);
 enum store_rc sq_event_list_after(struct store_tx *tx, int64_t after_id, role_set audience,

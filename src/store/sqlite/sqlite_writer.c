@@ -33,6 +33,15 @@
  * for every connection a small server has, few enough that the first job of a batch
  * waits for the others' callbacks some milliseconds at most. */
 #define SQ_BATCH_GROW_MAX 128
+/* The audit's search indexes (audit_search, sqlite_audit.c) are brought up to date
+ * inside batches, up to SQ_INDEX_ROWS rows at a time: while a batch waits for the disk
+ * anyway (the sync thread busy and no write queued), once SQ_INDEX_EARLY rows wait for
+ * them, so that a busy centre's cost nothing on the way to the disk; and before any
+ * commit once SQ_INDEX_LATE do, so that a quiet centre's are never far behind either
+ * (a search reads the rows not yet copied from the audit table one by one). */
+#define SQ_INDEX_EARLY 64
+#define SQ_INDEX_LATE 1024
+#define SQ_INDEX_ROWS 512
 
 /* What one batch came to. */
 struct batch {
@@ -40,6 +49,8 @@ struct batch {
   int64_t last_event; /* highest event id committed, 0 when none */
   uint64_t retries;
   int64_t held_ns; /* spent waiting for the sync thread (take_queue), not running */
+  bool indexed;     /* this attempt has brought the audit's search indexes up to date */
+  bool index_off;   /* that failed: the batch goes on without it */
 };
 
 enum attempt { ATTEMPT_DONE, ATTEMPT_RETRY, ATTEMPT_REDO, ATTEMPT_FAIL };
@@ -84,6 +95,38 @@ static enum attempt run_job(struct sq_conn *c, struct sq_job *j, struct batch *b
   return ATTEMPT_DONE;
 }
 
+/* Copies audit rows into the search indexes when at least `at_least` wait, in a
+ * savepoint of its own: should that fail, the batch goes on without it, and searches
+ * still find the rows in the audit table itself. */
+static enum attempt index_audit(struct sq_conn *c, int64_t at_least, struct batch *b) {
+  b->indexed = true;
+  if (b->index_off) return ATTEMPT_DONE;
+  enum store_rc rc = sq_exec(c, SQ_SAVEPOINT, "SAVEPOINT j");
+  if (rc != STORE_OK) return rc == STORE_SOFT ? ATTEMPT_RETRY : ATTEMPT_FAIL;
+  int64_t copied;
+  rc = sq_audit_index(c, at_least, SQ_INDEX_ROWS, &copied);
+  if (rc == STORE_OK) return sq_exec(c, SQ_RELEASE, "RELEASE j") == STORE_OK ? ATTEMPT_DONE : ATTEMPT_RETRY;
+  b->index_off = true;
+  log_msg(LOG_WARN, "store.write", "the audit's search indexes were not brought up to date; "
+                                   "searches read the newer rows from the audit table");
+  if (sqlite3_get_autocommit(c->db)) {
+    c->audit_known = false;
+    return ATTEMPT_REDO; /* the batch again, without this */
+  }
+  if (sq_exec(c, SQ_ROLLBACK_TO, "ROLLBACK TO j") != STORE_OK ||
+      sq_exec(c, SQ_RELEASE, "RELEASE j") != STORE_OK)
+    return ATTEMPT_FAIL;
+  return ATTEMPT_DONE;
+}
+
+/* Whether a commit now would wait for the sync thread, with no write to take in. */
+static bool waiting_for_disk(struct sq_store *st) {
+  pthread_mutex_lock(&st->mu);
+  bool waiting = !st->head && !st->stopping && sq_syncer_busy(st);
+  pthread_mutex_unlock(&st->mu);
+  return waiting;
+}
+
 /* The jobs queued since the batch was taken (NULL when none), now the batch's. While
  * the sync thread is still syncing earlier commits, a commit now would be made durable
  * no sooner than the jobs that arrive before that sync ends: so it waits for them, and
@@ -107,6 +150,7 @@ static enum attempt try_batch(struct sq_store *st, struct sq_job *jobs, struct b
   b->last_event = 0;
   c->event_max = 0;
   c->audit_known = false; /* another process may have appended since the last batch */
+  b->indexed = false;
   enum store_rc rc = sq_exec(c, SQ_BEGIN_IMMEDIATE, "BEGIN IMMEDIATE");
   if (rc != STORE_OK) return rc == STORE_SOFT ? ATTEMPT_RETRY : ATTEMPT_FAIL;
   size_t n = 0;
@@ -120,11 +164,27 @@ static enum attempt try_batch(struct sq_store *st, struct sq_job *jobs, struct b
     }
     /* Writes that arrived meanwhile join this commit rather than wait for the next
      * one: one fsync fewer, and they are answered sooner. */
-    if (++n < SQ_BATCH_GROW_MAX && !j->next) j->next = take_queue(st, b);
+    if (++n < SQ_BATCH_GROW_MAX && !j->next) {
+      if (b->ok > 0 && !b->indexed && waiting_for_disk(st)) {
+        enum attempt a = index_audit(c, SQ_INDEX_EARLY, b);
+        if (a != ATTEMPT_DONE) {
+          rollback(c);
+          return a;
+        }
+      }
+      j->next = take_queue(st, b);
+    }
   }
   if (b->ok == 0) {
     rollback(c); /* nothing to keep: spare the fsync */
     return ATTEMPT_DONE;
+  }
+  if (!b->indexed) {
+    enum attempt a = index_audit(c, SQ_INDEX_LATE, b);
+    if (a != ATTEMPT_DONE) {
+      rollback(c);
+      return a;
+    }
   }
   if (sq_exec(c, SQ_COMMIT, "COMMIT") != STORE_OK) {
     rollback(c);
@@ -138,6 +198,7 @@ static void run_batch(struct sq_store *st, struct sq_job *jobs, struct batch *b)
   int attempts = 0;
   b->retries = 0;
   b->held_ns = 0;
+  b->index_off = false;
   /* Set by on_row_change in any attempt, committed or rolled back: readers must not
    * trust what they kept from before either way. */
   st->writer->changed = 0;
