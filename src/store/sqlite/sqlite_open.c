@@ -125,6 +125,10 @@ static int migrate_one(struct sq_store *st, sqlite3 *db, int to, char *err, size
                       NULL, NULL, NULL);
   if (rc == SQLITE_OK) rc = query_int(db, "SELECT version FROM schema_version", &now);
   if (rc == SQLITE_OK && now < to) {
+    /* Some migrations rewrite a table or an index: minutes on a year of records. */
+    if (now > 0)
+      log_msg(LOG_INFO, "store.migrate", "migrating database %s from schema version %lld to %d",
+              st->path, (long long)now, to);
     rc = sqlite3_exec(db, sq_migration(to), NULL, NULL, NULL);
     if (rc == SQLITE_OK) rc = sqlite3_exec(db, step, NULL, NULL, NULL);
   }
