@@ -35,6 +35,9 @@ searches=(
   "the last hour|from=$(at 3600)"
   "an hour 300 days ago|from=$(at $((300 * 86400)))&to=$(at $((300 * 86400 - 3600)))"
   "an actor, an hour 300 days ago|actor=taker7&from=$(at $((300 * 86400)))&to=$(at $((300 * 86400 - 3600)))"
+  "a day 300 days ago|from=$(at $((300 * 86400)))&to=$(at $((299 * 86400)))"
+  "a month 300 days ago|from=$(at $((300 * 86400)))&to=$(at $((270 * 86400)))"
+  "a year to a month ago|from=$(at $((365 * 86400)))&to=$(at $((30 * 86400)))"
   "one actor, the page at row 1,000,000|actor=taker7&cursor=1000000"
 )
 # Seven asks over one connection: curl's -w line per URL gives each one's time.
