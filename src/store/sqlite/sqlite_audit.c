@@ -162,7 +162,7 @@ enum store_rc sq_audit_index(struct sq_conn *c, int64_t at_least, int64_t at_mos
   return rc;
 }
 
-/* Which filter fields are set; each combination has its own two cached statements. */
+/* Which filter fields are set; each combination has its own cached statements. */
 enum {
   F_FROM = 1,
   F_TO = 2,
@@ -206,11 +206,10 @@ static void filter_sql(char *out, size_t len, unsigned mask, const char *t) {
 
 /* The newer rows (`older` false: from the audit table, ids above ?10) or the older ones
  * (through audit_search's indexes, ids up to ?10) that the filter matches, newest
- * first. Each is a query of its own shaped as the search of the audit table was when
- * the indexes were on it, so SQLite plans the older one as it planned that (a time
- * window through audit_time, say). As one compound of the two, SQLite favoured the
- * order of audit_search's ids, and when the newer rows held every match, went through
- * all of them in vain. */
+ * first. Each is a query of its own, and the older one is asked only when the newer
+ * rows do not fill the page: as one compound of the two, SQLite favoured the order of
+ * audit_search's ids, and when the newer rows held every match, went through all of
+ * them in vain. */
 static sqlite3_stmt *list_stmt(struct sq_conn *c, unsigned mask, bool older) {
   enum sq_stmt_id id = (enum sq_stmt_id)((older ? SQ_AUDIT_OLDER_FIRST : SQ_AUDIT_LIST_FIRST) + mask);
   if (c->stmt[id]) return c->stmt[id];
