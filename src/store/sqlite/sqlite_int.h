@@ -185,6 +185,7 @@ struct sq_store {
   struct store_stats stats;
   store_commit_hook hook;
   void *hook_cls;
+  int64_t copy_paused_until_ns; /* writer only: after a failed copy for audit search */
   struct sq_ckpt *ckpt; /* the checkpointer (sqlite_checkpoint.c), NULL when none */
   struct sq_sync *sync; /* the sync thread (sqlite_sync.c), NULL when none */
   /* the accounts version (store.h, sqlite_accounts.c): in the shared <db>-accounts

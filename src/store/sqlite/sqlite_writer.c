@@ -42,6 +42,7 @@
 #define SQ_INDEX_EARLY 64
 #define SQ_INDEX_LATE 1024
 #define SQ_INDEX_ROWS 512
+#define SQ_INDEX_PAUSE_NS (60 * INT64_C(1000000000))
 
 /* What one batch came to. */
 struct batch {
@@ -96,19 +97,22 @@ static enum attempt run_job(struct sq_conn *c, struct sq_job *j, struct batch *b
 }
 
 /* Copies audit rows into the search indexes when at least `at_least` wait, in a
- * savepoint of its own: should that fail, the batch goes on without it, and searches
- * still find the rows in the audit table itself. */
+ * savepoint of its own: should that fail, the batch goes on without it (searches still
+ * find the rows in the audit table itself), and the writer tries again a minute later,
+ * not with every batch. */
 static enum attempt index_audit(struct sq_conn *c, int64_t at_least, struct batch *b) {
   b->indexed = true;
-  if (b->index_off) return ATTEMPT_DONE;
+  if (b->index_off || clock_mono_ns() < c->st->copy_paused_until_ns) return ATTEMPT_DONE;
   enum store_rc rc = sq_exec(c, SQ_SAVEPOINT, "SAVEPOINT j");
   if (rc != STORE_OK) return rc == STORE_SOFT ? ATTEMPT_RETRY : ATTEMPT_FAIL;
   int64_t copied;
   rc = sq_audit_index(c, at_least, SQ_INDEX_ROWS, &copied);
   if (rc == STORE_OK) return sq_exec(c, SQ_RELEASE, "RELEASE j") == STORE_OK ? ATTEMPT_DONE : ATTEMPT_RETRY;
   b->index_off = true;
+  c->st->copy_paused_until_ns = clock_mono_ns() + SQ_INDEX_PAUSE_NS;
   log_msg(LOG_WARN, "store.write", "the audit's search indexes were not brought up to date; "
-                                   "searches read the newer rows from the audit table");
+                                   "searches read the newer rows from the audit table; "
+                                   "trying again in a minute");
   if (sqlite3_get_autocommit(c->db)) {
     c->audit_known = false;
     return ATTEMPT_REDO; /* the batch again, without this */
