@@ -135,8 +135,7 @@ enum store_rc sq_audit_walk(struct store_tx *tx,
  * id, and then the older ones, found through audit_search's indexes: a row is found
  * exactly once whether or not it has been copied yet. */
 
-enum store_rc sq_audit_index(struct sq_conn *c, int64_t at_least, int64_t at_most, int64_t *copied) {
-  *copied = 0;
+enum store_rc sq_audit_index(struct sq_conn *c, int64_t at_least, int64_t at_most) {
   sqlite3_stmt *ends = sq_stmt(c, SQ_AUDIT_SEARCH_ENDS,
                                "SELECT (SELECT coalesce(max(id), 0) FROM audit), "
                                "(SELECT coalesce(max(id), 0) FROM audit_search)");
@@ -153,13 +152,11 @@ enum store_rc sq_audit_index(struct sq_conn *c, int64_t at_least, int64_t at_mos
   }
   int64_t newest = sqlite3_column_int64(ends, 0), indexed = sqlite3_column_int64(ends, 1);
   sq_reset(ends);
-  if (newest - indexed < at_least || newest <= indexed) return STORE_OK;
+  if (newest - indexed < at_least || newest <= indexed) return STORE_OK; /* at_least may be 0 */
   if (sqlite3_bind_int64(copy, 1, indexed) != SQLITE_OK ||
       sqlite3_bind_int64(copy, 2, at_most) != SQLITE_OK)
     return sq_bind_failed(c, copy, "audit_index");
-  enum store_rc rc = sq_run(c, copy, false, "audit_index");
-  if (rc == STORE_OK) *copied = sqlite3_changes64(c->db);
-  return rc;
+  return sq_run(c, copy, false, "audit_index");
 }
 
 /* Which filter fields are set; each combination has its own cached statements. */

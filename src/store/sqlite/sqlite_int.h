@@ -369,10 +369,9 @@ enum store_rc sq_audit_list(struct store_tx *tx, const struct audit_filter *f, s
 enum store_rc sq_audit_walk(struct store_tx *tx,
                             int (*fn)(void *cls, const struct audit_row *row), void *cls);
 /* Copies into audit_search (the search indexes, migrations.c) up to `at_most` of the
- * audit rows it lacks, oldest first, when it lacks at least `at_least`; *copied says how
- * many. Runs inside the caller's transaction: the writer calls it in its batches
- * (sqlite_writer.c). */
-enum store_rc sq_audit_index(struct sq_conn *c, int64_t at_least, int64_t at_most, int64_t *copied);
+ * audit rows it lacks, oldest first, when it lacks at least `at_least`. Runs inside the
+ * caller's transaction: the writer calls it in its batches (sqlite_writer.c). */
+enum store_rc sq_audit_index(struct sq_conn *c, int64_t at_least, int64_t at_most);
 
 enum store_rc sq_event_append(struct store_tx *tx, struct event *ev);
 enum store_rc sq_event_list_after(struct store_tx *tx, int64_t after_id, role_set audience,

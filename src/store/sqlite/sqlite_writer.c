@@ -105,8 +105,7 @@ static enum attempt index_audit(struct sq_conn *c, int64_t at_least, struct batc
   if (b->index_off || clock_mono_ns() < c->st->copy_paused_until_ns) return ATTEMPT_DONE;
   enum store_rc rc = sq_exec(c, SQ_SAVEPOINT, "SAVEPOINT j");
   if (rc != STORE_OK) return rc == STORE_SOFT ? ATTEMPT_RETRY : ATTEMPT_FAIL;
-  int64_t copied;
-  rc = sq_audit_index(c, at_least, SQ_INDEX_ROWS, &copied);
+  rc = sq_audit_index(c, at_least, SQ_INDEX_ROWS);
   if (rc == STORE_OK) return sq_exec(c, SQ_RELEASE, "RELEASE j") == STORE_OK ? ATTEMPT_DONE : ATTEMPT_RETRY;
   b->index_off = true;
   c->st->copy_paused_until_ns = clock_mono_ns() + SQ_INDEX_PAUSE_NS;
